@@ -1,0 +1,34 @@
+"""headroom-mcp: compress tool output for AI agents, keep every original, retrieve on demand.
+
+>>> import headroom_mcp
+>>> result = headroom_mcp.compress(big_json, query="orders that failed")
+>>> headroom_mcp.retrieve(result.hash, query="order 1234")
+"""
+
+from headroom_mcp.api import compress, retrieve, stats
+from headroom_mcp.errors import (
+    ConfigError,
+    ContentRejected,
+    HeadroomMcpError,
+    InvalidArgument,
+    StoreError,
+    UnknownHash,
+)
+from headroom_mcp.results import CompressResult, RetrieveResult, StatsResult
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CompressResult",
+    "ConfigError",
+    "ContentRejected",
+    "HeadroomMcpError",
+    "InvalidArgument",
+    "RetrieveResult",
+    "StatsResult",
+    "StoreError",
+    "UnknownHash",
+    "compress",
+    "retrieve",
+    "stats",
+]

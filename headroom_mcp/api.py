@@ -1,0 +1,377 @@
+"""The library: compress(), retrieve() and stats(). The MCP tools and the CLI are thin wrappers.
+
+Only this module stores anything. An original is stored before its compressed form is handed
+out, so every hash we return can be retrieved; if storing fails the call fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+from headroom_mcp.config import Settings, load_settings
+from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, query_terms
+from headroom_mcp.errors import ContentRejected, InvalidArgument
+from headroom_mcp.results import CompressResult, RetrievedPart, RetrieveResult, StatsResult
+from headroom_mcp.router import KINDS, Kind, detect_kind, engine_for
+from headroom_mcp.store import CcrStore, UnitHit
+from headroom_mcp.tokens import count_tokens
+
+logger = logging.getLogger(__name__)
+
+MAX_TOKENS_LIMIT = 10_000_000
+MIN_MAX_TOKENS = 50
+MARKER_RESERVE_TOKENS = 80  # room kept for the final marker line inside max_tokens
+DEFAULT_RETRIEVE_TOKENS = 2000
+MAX_RETRIEVE_PARTS = 8
+RETRIEVE_SHARE_OF_BEST = 0.5  # parts scoring under this share of the best match are left out
+_HASH_RE = re.compile(r"^[0-9a-f]{6,64}$")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+_stores: dict[tuple[str, int, int], CcrStore] = {}
+_stores_lock = threading.Lock()
+
+
+def _context() -> tuple[Settings, CcrStore]:
+    settings = load_settings()
+    key = (str(settings.db_path), settings.ttl_seconds, settings.max_store_bytes)
+    with _stores_lock:
+        store = _stores.get(key)
+        if store is None:
+            store = CcrStore(
+                settings.db_path,
+                ttl_seconds=settings.ttl_seconds,
+                max_bytes=settings.max_store_bytes,
+            )
+            _stores[key] = store
+    return settings, store
+
+
+def _check_max_tokens(max_tokens: int | None) -> None:
+    if max_tokens is None:
+        return
+    if isinstance(max_tokens, bool) or not isinstance(max_tokens, int):
+        raise InvalidArgument(f"max_tokens must be a whole number of tokens, not {max_tokens!r}.")
+    if not MIN_MAX_TOKENS <= max_tokens <= MAX_TOKENS_LIMIT:
+        raise InvalidArgument(
+            f"max_tokens={max_tokens} is out of range: give a number from {MIN_MAX_TOKENS} to "
+            f"{MAX_TOKENS_LIMIT}, or leave it out to let headroom choose."
+        )
+
+
+def _check_content(content: str, settings: Settings) -> bytes:
+    if not isinstance(content, str):
+        raise InvalidArgument(f"content must be a string, not {type(content).__name__}.")
+    try:
+        data = content.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ContentRejected(
+            f"The content is not valid Unicode text: a lone surrogate "
+            f"(U+{ord(content[exc.start]):04X}) at character {exc.start}. Nothing was stored. "
+            "Send the text as valid UTF-8 (replace or escape the surrogate)."
+        ) from None
+    if len(data) > settings.max_content_bytes:
+        raise ContentRejected(
+            f"The content is {len(data):,} bytes, over the {settings.max_content_bytes:,}-byte "
+            "limit (HEADROOM_MCP_MAX_CONTENT_BYTES). Nothing was stored. Split it, or raise "
+            "the limit."
+        )
+    return data
+
+
+def looks_binary(content: str) -> bool:
+    """NUL bytes or many control characters: not text a model can use."""
+    sample = content[:8192]
+    return "\x00" in sample or len(_CONTROL_RE.findall(sample)) > len(sample) // 10
+
+
+def compress(
+    content: str,
+    query: str | None = None,
+    kind: str = "auto",
+    max_tokens: int | None = None,
+    *,
+    client: str | None = None,
+) -> CompressResult:
+    """Store `content` and return a compressed view of it that keeps what matters for `query`.
+
+    Content under the passthrough threshold (HEADROOM_MCP_MIN_TOKENS) comes back unchanged, as
+    does content that compression would not make smaller. The output never exceeds
+    `max_tokens` when it is given.
+
+    Raises:
+        ContentRejected: the content is not valid Unicode or is over the size limit.
+        InvalidArgument: `kind` or `max_tokens` is not acceptable.
+        StoreError: the original could not be stored (nothing is returned then).
+    """
+    settings, store = _context()
+    _check_max_tokens(max_tokens)
+    if kind != "auto" and kind not in KINDS:
+        raise InvalidArgument(
+            f'kind="{kind}" is not a kind headroom knows. Use "auto" or one of: {", ".join(KINDS)}.'
+        )
+    _check_content(content, settings)
+    tokens = count_tokens(content)
+    binary = looks_binary(content)
+    detected: Kind = "text" if binary else (detect_kind(content) if kind == "auto" else kind)  # type: ignore[assignment]
+    transforms = [f"router:{detected}" if kind == "auto" else f"kind:{detected}"]
+
+    from headroom_mcp.units import split_units
+
+    stored = store.put(content, kind=detected, tokens=tokens, units=split_units(content, detected))
+    fits = max_tokens is None or tokens <= max_tokens
+    if binary or (tokens < settings.min_tokens and fits):
+        reason = "binary" if binary else f"under {settings.min_tokens} tokens"
+        result = _passthrough(
+            content, stored.short, detected, tokens, [*transforms, f"passthrough:{reason}"]
+        )
+    else:
+        result = _compressed(content, query, max_tokens, stored.short, detected, tokens, transforms)
+    store.record_event(
+        "compress",
+        kind=detected,
+        digest=stored.digest,
+        tokens_before=tokens,
+        tokens_after=result.compressed_tokens,
+        client=client,
+    )
+    logger.info(
+        "compress %s kind=%s tokens=%d->%d",
+        stored.short,
+        detected,
+        tokens,
+        result.compressed_tokens,
+    )
+    return result
+
+
+def _passthrough(
+    content: str, short: str, kind: str, tokens: int, transforms: list[str]
+) -> CompressResult:
+    return CompressResult(content, short, kind, tokens, tokens, 0.0, transforms)
+
+
+def _run_engine(kind: Kind, content: str, query: str | None, budget: int | None) -> EngineResult:
+    try:
+        return engine_for(kind)(content, query, budget)
+    except (ValueError, RecursionError) as exc:
+        # Forced kind that does not fit (kind="json" on text): the text engine always works.
+        logger.info("engine %s declined (%s); using text", kind, type(exc).__name__)
+        from headroom_mcp.engines.text import compress_text
+
+        result = compress_text(content, query, budget)
+        return EngineResult(
+            result.text, (f"{kind}:unparseable", *result.transforms), result.omitted
+        )
+
+
+def _compressed(
+    content: str,
+    query: str | None,
+    max_tokens: int | None,
+    short: str,
+    kind: Kind,
+    tokens: int,
+    transforms: list[str],
+) -> CompressResult:
+    budget = None if max_tokens is None else max(1, max_tokens - MARKER_RESERVE_TOKENS)
+    result = _run_engine(kind, content, query, budget)
+    text = result.text
+    if result.omitted:
+        text += "\n" + retrieve_marker(result.omitted, short, query)
+    after = count_tokens(text)
+    if after >= tokens and (max_tokens is None or tokens <= max_tokens):
+        return _passthrough(content, short, kind, tokens, [*transforms, "passthrough:no-gain"])
+    if max_tokens is not None and after > max_tokens:
+        text = _hard_cut(text, max_tokens, short, query)
+        after = count_tokens(text)
+        transforms.append("budget:cut")
+    saved = round(100.0 * (tokens - after) / tokens, 1) if tokens else 0.0
+    return CompressResult(
+        text, short, kind, tokens, after, saved, [*transforms, *result.transforms]
+    )
+
+
+def retrieve_marker(omitted: str, short: str, query: str | None) -> str:
+    """The last line of a compressed result: what is missing and the call that brings it back."""
+    hint = query.replace('"', "'") if query else "what you need"
+    return (
+        f'{MARKER_PREFIX}: {omitted} · all of it: headroom_retrieve(hash="{short}") · '
+        f'only what matters: headroom_retrieve(hash="{short}", query="{hint}")]'
+    )
+
+
+def _hard_cut(text: str, max_tokens: int, short: str, query: str | None) -> str:
+    """Whole lines from the top until `max_tokens`, then the marker: the last resort."""
+    marker = retrieve_marker("the rest was cut to fit max_tokens", short, query)
+    room = max_tokens - count_tokens(marker) - 1
+    kept: list[str] = []
+    for line in text.split("\n"):
+        cost = count_tokens(line) + 1
+        if cost > room:
+            break
+        kept.append(line)
+        room -= cost
+    return "\n".join([*kept, marker])
+
+
+def check_hash(hash_text: str) -> str:
+    """The hash, lower-cased; InvalidArgument when it cannot be one of ours."""
+    cleaned = hash_text.strip().lower() if isinstance(hash_text, str) else ""
+    if not _HASH_RE.match(cleaned):
+        shown = hash_text if isinstance(hash_text, str) else type(hash_text).__name__
+        raise InvalidArgument(
+            f"{shown[:80]!r} is not a headroom hash: use the hex string from the `hash` field of "
+            'a headroom_compress result, e.g. headroom_retrieve(hash="3f9a2c1e5b7d").'
+        )
+    return cleaned
+
+
+def retrieve(
+    hash: str,
+    query: str | None = None,
+    max_tokens: int | None = None,
+    *,
+    client: str | None = None,
+) -> RetrieveResult:
+    """The original stored under `hash`, or only the parts of it that match `query`.
+
+    Raises:
+        UnknownHash: nothing is stored under that hash (never stored here, or expired).
+        InvalidArgument: the hash is malformed or `max_tokens` is out of range.
+    """
+    _check_max_tokens(max_tokens)
+    _, store = _context()
+    digest = store.resolve(check_hash(hash))
+    original = store.get(digest)
+    content = original.content or ""
+    total_units = store.unit_count(digest)
+    if not query or not query.strip():
+        result = _whole(
+            original.short, original.kind, content, original.tokens, total_units, max_tokens
+        )
+    else:
+        hits = store.search_units(digest, query_terms(query))
+        result = _matching(
+            original.short,
+            original.kind,
+            content,
+            original.tokens,
+            query,
+            hits,
+            total_units,
+            max_tokens,
+        )
+    store.record_event(
+        "retrieve",
+        kind=original.kind,
+        digest=digest,
+        tokens_before=original.tokens,
+        tokens_after=result.returned_tokens,
+        client=client,
+    )
+    return result
+
+
+def _whole(
+    short: str, kind: str, content: str, tokens: int, total_units: int, max_tokens: int | None
+) -> RetrieveResult:
+    if max_tokens is None or tokens <= max_tokens:
+        return RetrieveResult(
+            short, kind, content, True, None, "none", [], 0, total_units, tokens, tokens
+        )
+    marker = (
+        f"{MARKER_PREFIX}: cut at max_tokens={max_tokens}; call "
+        f'headroom_retrieve(hash="{short}") without max_tokens for all of it, or pass a query]'
+    )
+    room = max_tokens - count_tokens(marker) - 1
+    cut = _head_within(content, room)
+    text = f"{cut}\n{marker}"
+    return RetrieveResult(
+        short, kind, text, False, None, "none", [], 0, total_units, tokens, count_tokens(text)
+    )
+
+
+def _head_within(content: str, room: int) -> str:
+    lines = content.split("\n")
+    kept = []
+    for line in lines:
+        cost = count_tokens(line) + 1
+        if cost > room:
+            break
+        kept.append(line)
+        room -= cost
+    return "\n".join(kept)
+
+
+def _matching(
+    short: str,
+    kind: str,
+    content: str,
+    tokens: int,
+    query: str,
+    hits: list[UnitHit],
+    total_units: int,
+    max_tokens: int | None,
+) -> RetrieveResult:
+    budget = max_tokens or DEFAULT_RETRIEVE_TOKENS
+    if not hits:
+        note = (
+            f'{MARKER_PREFIX}: no part of {short} contains the words of "{query}" '
+            f"(searched {total_units} parts by keyword). Rephrase with words that appear in "
+            f'the content, or call headroom_retrieve(hash="{short}") for all of it]'
+        )
+        return RetrieveResult(
+            short,
+            kind,
+            note,
+            False,
+            query,
+            "lexical",
+            [],
+            0,
+            total_units,
+            tokens,
+            count_tokens(note),
+        )
+    best = hits[0].score
+    chosen: list[UnitHit] = []
+    spent = 0
+    for hit in hits:
+        if len(chosen) >= MAX_RETRIEVE_PARTS or hit.score < RETRIEVE_SHARE_OF_BEST * best:
+            break
+        cost = count_tokens(content[hit.start : hit.end]) + 12
+        if spent + cost > budget and chosen:
+            continue
+        chosen.append(hit)
+        spent += cost
+    chosen.sort(key=lambda h: h.seq)
+    blocks = [f"{MARKER_PREFIX}: {h.location}]\n{content[h.start : h.end]}" for h in chosen]
+    if len(chosen) == 1 and count_tokens(blocks[0]) > budget:
+        blocks = [
+            _head_within(blocks[0], budget) + f"\n{MARKER_PREFIX}: part cut at {budget} tokens]"
+        ]
+    text = "\n".join(blocks)
+    parts = [RetrievedPart(h.location, h.start, h.end) for h in chosen]
+    return RetrieveResult(
+        short,
+        kind,
+        text,
+        False,
+        query,
+        "lexical",
+        parts,
+        len(hits),
+        total_units,
+        tokens,
+        count_tokens(text),
+    )
+
+
+def stats() -> StatsResult:
+    """Totals across every process sharing the store: calls, tokens saved, cost saved, per kind."""
+    from headroom_mcp.usage import collect_stats
+
+    settings, store = _context()
+    return collect_stats(store, settings.price_per_million_tokens)

@@ -1,0 +1,90 @@
+"""Settings, read once from HEADROOM_MCP_* environment variables.
+
+This is the only module that reads the environment; every variable is listed in
+docs/configuration.md (a test checks this). Defaults live in the constants below.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from headroom_mcp.errors import ConfigError
+
+APP_NAME = "headroom-mcp"
+DEFAULT_TTL_SECONDS = 7 * 24 * 3600
+DEFAULT_MAX_STORE_BYTES = 2 * 1024**3
+DEFAULT_PRICE_PER_MILLION_TOKENS = 3.00  # USD per million input tokens (Claude Sonnet class)
+DEFAULT_MIN_TOKENS = 300  # content under this many tokens comes back unchanged
+DEFAULT_MAX_CONTENT_BYTES = 64 * 1024**2
+
+ENV_VARS: dict[str, str] = {
+    "HEADROOM_MCP_HOME": "folder holding the store (store.db); default: the per-user data dir",
+    "HEADROOM_MCP_TTL_SECONDS": f"keep originals this long after last use ({DEFAULT_TTL_SECONDS})",
+    "HEADROOM_MCP_MAX_STORE_BYTES": f"size cap of originals, LRU ({DEFAULT_MAX_STORE_BYTES})",
+    "HEADROOM_MCP_PRICE_PER_MTOK": "USD per million input tokens, for cost saved "
+    f"({DEFAULT_PRICE_PER_MILLION_TOKENS})",
+    "HEADROOM_MCP_MIN_TOKENS": f"shorter content passes unchanged ({DEFAULT_MIN_TOKENS} tokens)",
+    "HEADROOM_MCP_MAX_CONTENT_BYTES": f"largest content accepted ({DEFAULT_MAX_CONTENT_BYTES})",
+    "HEADROOM_MCP_TOKEN": "bearer token required by the HTTP transports (required off loopback)",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, checked once."""
+
+    home: Path
+    ttl_seconds: int = DEFAULT_TTL_SECONDS
+    max_store_bytes: int = DEFAULT_MAX_STORE_BYTES
+    price_per_million_tokens: float = DEFAULT_PRICE_PER_MILLION_TOKENS
+    min_tokens: int = DEFAULT_MIN_TOKENS
+    max_content_bytes: int = DEFAULT_MAX_CONTENT_BYTES
+    http_token: str | None = None
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "store.db"
+
+
+def default_home() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def _number(env: Mapping[str, str], name: str, default: float, *, minimum: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number. Unset it or give a number.") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={raw!r} is below the minimum {minimum:g}.")
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from the environment (or the mapping given, for tests)."""
+    env = os.environ if env is None else env
+    home_raw = env.get("HEADROOM_MCP_HOME")
+    home = Path(home_raw).expanduser() if home_raw else default_home()
+    return Settings(
+        home=home,
+        ttl_seconds=int(_number(env, "HEADROOM_MCP_TTL_SECONDS", DEFAULT_TTL_SECONDS, minimum=1)),
+        max_store_bytes=int(
+            _number(env, "HEADROOM_MCP_MAX_STORE_BYTES", DEFAULT_MAX_STORE_BYTES, minimum=1024)
+        ),
+        price_per_million_tokens=_number(
+            env, "HEADROOM_MCP_PRICE_PER_MTOK", DEFAULT_PRICE_PER_MILLION_TOKENS, minimum=0
+        ),
+        min_tokens=int(_number(env, "HEADROOM_MCP_MIN_TOKENS", DEFAULT_MIN_TOKENS, minimum=0)),
+        max_content_bytes=int(
+            _number(env, "HEADROOM_MCP_MAX_CONTENT_BYTES", DEFAULT_MAX_CONTENT_BYTES, minimum=1)
+        ),
+        http_token=env.get("HEADROOM_MCP_TOKEN") or None,
+    )

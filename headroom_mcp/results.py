@@ -1,0 +1,104 @@
+"""Result types of the public API: frozen dataclasses holding numbers, formatted only when shown.
+
+The MCP tools return these directly; the SDK derives each tool's output schema from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CompressResult:
+    """What headroom_compress returns.
+
+    `compressed` is what the model reads. When anything was left out it ends with a marker line
+    naming what, and the headroom_retrieve call that gets it back. `hash` names the stored
+    original; `transforms` lists what was done (e.g. "router:json", "json:select:27/200").
+    """
+
+    compressed: str
+    hash: str
+    kind: str
+    original_tokens: int
+    compressed_tokens: int
+    savings_percent: float
+    transforms: list[str]
+
+
+@dataclass(frozen=True)
+class RetrievedPart:
+    """One returned unit of an original: where it is, and its character offsets."""
+
+    location: str
+    start_char: int
+    end_char: int
+
+
+@dataclass(frozen=True)
+class RetrieveResult:
+    """What headroom_retrieve returns.
+
+    Without a query, `content` is the original byte for byte (`complete` is true). With a query,
+    `content` holds only the matching parts, in original order, each under a
+    `[headroom: location]` line; `parts` lists them and `search` says how they were found.
+    """
+
+    hash: str
+    kind: str
+    content: str
+    complete: bool
+    query: str | None
+    search: str
+    parts: list[RetrievedPart]
+    matched_units: int
+    total_units: int
+    original_tokens: int
+    returned_tokens: int
+
+
+@dataclass(frozen=True)
+class KindStats:
+    compressions: int
+    tokens_before: int
+    tokens_after: int
+    tokens_saved: int
+    savings_percent: float
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    at: str
+    op: str
+    kind: str | None
+    hash: str | None
+    tokens_before: int
+    tokens_after: int
+    client: str | None
+
+
+@dataclass(frozen=True)
+class StoreSummary:
+    path: str
+    originals: int
+    original_bytes: int
+    file_bytes: int
+
+
+@dataclass(frozen=True)
+class StatsResult:
+    """Totals over every process that shares the store, since it was created."""
+
+    compressions: int
+    retrievals: int
+    tokens_before: int
+    tokens_after: int
+    tokens_saved: int
+    savings_percent: float
+    tokens_retrieved: int
+    estimated_cost_saved_usd: float
+    price_per_million_tokens_usd: float
+    by_kind: dict[str, KindStats]
+    by_client: dict[str, KindStats]
+    recent: list[EventSummary]
+    store: StoreSummary

@@ -1,0 +1,134 @@
+"""Detect what kind of content this is, and pick the engine for it.
+
+Detection looks at structure, not file names: JSON that parses (a document or NDJSON), unified
+diffs, grep-style search results, logs (timestamps or levels leading most lines), source code,
+prose, and plain text as the fallback. Only a sample of lines is read, so detection stays fast
+on 50 MB inputs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Literal
+
+from headroom_mcp.engines.base import EngineResult
+
+Kind = Literal["json", "code", "logs", "search", "diff", "prose", "text"]
+KINDS: tuple[Kind, ...] = ("json", "code", "logs", "search", "diff", "prose", "text")
+SAMPLE_LINES = 400
+
+_DIFF_RE = re.compile(
+    r"^(diff --git |--- a/|\+\+\+ b/|@@ -\d+(,\d+)? \+\d+(,\d+)? @@|commit [0-9a-f]{40})", re.M
+)
+# path:line:text (match) or path-line-text (context); the path has a letter and no spaces,
+# which tells it from a timestamp such as 2015-07-29 or "Dec 10 06:55:46".
+_SEARCH_LINE_RE = re.compile(r"^(?=[^\s:]*[A-Za-z])[^\s:]{1,300}(:\d+:|-\d+-)")
+_HEADING_HIT_RE = re.compile(r"^\d+[:-](?!\d)")
+_TIMESTAMP_RE = re.compile(
+    r"^\s*(\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"  # 2024-01-31 12:00 / ISO 8601
+    r"|\[?\d{2}[-/]\d{2}[-/ ]\d{2,4}[ T:]\d{2}:\d{2}"  # 03-17 16:13:38, 17/06/09 20:10
+    r"|\d{6} \d{6}"  # HDFS 081109 203615
+    r"|[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}"  # syslog: Jun  9 06:06:20
+    r"|\[?[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}"  # Sun Dec 04 04:47
+    r"|\d{10}(\.\d+)?\s"  # epoch seconds
+    r"|\[?\d{2}:\d{2}:\d{2})"
+)
+_LEVEL_RE = re.compile(
+    r"\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE)\b|^[VDIWEF]/\w"
+)
+_CODE_RE = re.compile(
+    r"^\s*(def |class |import |from \S+ import |async def |@\w|function\b|const |let |var "
+    r"|export |package |func |fn |pub |impl |use |struct |enum |trait |interface |type \w"
+    r"|public |private |protected |static |#include|#define|#if|namespace |template\s*<"
+    r"|return\b|if\s*\(|for\s*\(|while\s*\(|switch\s*\(|}\s*else|module |require |end$"
+    r"|<\?php|\$\w+\s*=|\"\"\"|elif |else:|try:|except\b|raise |with |yield |self\.)"
+    r"|[;{}:]\s*$|^\s*[})\]];?\s*$|^\s*(//|/\*|#!)|^ \*( |/|$)"
+    r"|^\s*[\w.\[\]]+\s*[-+*/|&]?=\s*\S|^\s+\w[\w.]*\(.*\)\s*$|:=|^\t"
+)
+_SENTENCE_END_RE = re.compile(r"[.!?:)\"']\s*$")
+
+
+def _sample(content: str) -> list[str]:
+    lines = content[: 400 * SAMPLE_LINES].split("\n")[:SAMPLE_LINES]
+    return [line for line in lines if line.strip()]
+
+
+def _outside_fences(lines: list[str]) -> list[str]:
+    """Lines outside markdown code fences: a README's examples do not make it code."""
+    out, fenced = [], False
+    for line in lines:
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced:
+            out.append(line)
+    return out
+
+
+def _share(lines: list[str], test: Callable[[str], bool]) -> float:
+    return sum(1 for line in lines if test(line)) / len(lines) if lines else 0.0
+
+
+def looks_like_json(content: str) -> bool:
+    from headroom_mcp.engines.json_records import parse_json_document
+
+    text = content.lstrip()
+    if not text or text[0] not in "[{":
+        return False
+    try:
+        parse_json_document(content)
+    except ValueError:
+        return False
+    return True
+
+
+def detect_kind(content: str) -> Kind:
+    """The kind of `content`; 'text' when nothing more specific fits."""
+    if looks_like_json(content):
+        return "json"
+    lines = _sample(content)
+    if not lines:
+        return "text"
+    head = "\n".join(lines[:60])
+    diff_marks = len(_DIFF_RE.findall(head))
+    if diff_marks >= 2 and re.search(r"^(@@ |diff --git )", content[:200_000], re.M):
+        return "diff"
+    timestamps = _share(lines, lambda s: bool(_TIMESTAMP_RE.match(s)))
+    if timestamps >= 0.5:
+        return "logs"
+    if _share(lines, lambda s: bool(_SEARCH_LINE_RE.match(s))) >= 0.6:
+        return "search"
+    if _share(lines, lambda s: bool(_HEADING_HIT_RE.match(s))) >= 0.6:
+        return "search"  # ripgrep --heading: a path line, then "12:text" lines
+    levels = _share(lines, lambda s: bool(_LEVEL_RE.search(s[:120])))
+    if levels >= 0.5 and timestamps >= 0.2:
+        return "logs"
+    prose_lines = _outside_fences(lines)
+    fenced = len(prose_lines) < len(lines)
+    code = _share(prose_lines, lambda s: bool(_CODE_RE.search(s)) and "](" not in s)
+    if code >= 0.3 and not (fenced and code < 0.5):
+        return "code"
+    lines = prose_lines or lines
+    words_per_line = sum(len(s.split()) for s in lines) / len(lines)
+    sentences = _share(lines, lambda s: bool(_SENTENCE_END_RE.search(s)))
+    joined = " ".join(lines)
+    letters = sum(1 for c in joined if c.isalpha() or c == " ") / max(1, len(joined))
+    # Prose: long sentence lines, or hard-wrapped text made almost only of words.
+    if words_per_line >= 8 and (sentences >= 0.3 or words_per_line >= 30):
+        return "prose"
+    if words_per_line >= 5 and letters >= 0.9:
+        return "prose"
+    if levels >= 0.5:
+        return "logs"
+    return "text"
+
+
+def engine_for(kind: Kind) -> Callable[[str, str | None, int | None], EngineResult]:
+    """The engine that compresses `kind`; the text engine until a kind has its own."""
+    if kind == "json":
+        from headroom_mcp.engines.json_records import compress_json
+
+        return compress_json
+    from headroom_mcp.engines.text import compress_text
+
+    return compress_text

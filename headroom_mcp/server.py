@@ -1,0 +1,132 @@
+"""The MCP server: three thin tools over `api`, run in worker threads, on stdio, SSE or HTTP.
+
+Importing this module loads the MCP SDK and nothing heavy: engines, the tokenizer and SQLite
+load on the first tool call, so `list_tools` answers right after spawn.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import anyio.to_thread
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import ToolAnnotations
+
+from headroom_mcp import api
+from headroom_mcp.errors import HeadroomMcpError
+from headroom_mcp.results import CompressResult, RetrieveResult, StatsResult
+
+logger = logging.getLogger(__name__)
+
+INSTRUCTIONS = """\
+headroom keeps your context small. When a tool result, file, log, JSON payload, search output
+or diff is large (more than a few hundred lines), pass it to headroom_compress with a `query`
+saying what you are looking for: you get back a much shorter version that keeps what matters
+for that query (matching records, errors, outliers, head and tail) plus a hash.
+Nothing is lost: the full original is stored locally. Every compressed result ends with a
+"[headroom: ...]" line naming what was left out; call headroom_retrieve(hash=..., query=...)
+to get back just the parts you need, or headroom_retrieve(hash=...) for the exact original.
+Lines starting with "[headroom" are notes from headroom, not part of the content.
+headroom_stats reports tokens saved."""
+
+app = MCPServer("headroom", instructions=INSTRUCTIONS, version="0.1.0")
+
+
+def _client_name(ctx: Context | None) -> str | None:
+    try:
+        params = ctx.session.client_params if ctx is not None else None
+    except (AttributeError, LookupError, ValueError):
+        return None
+    info = getattr(params, "client_info", None)
+    return getattr(info, "name", None)
+
+
+async def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a library call in a worker thread; anticipated errors become tool errors."""
+    try:
+        return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs))
+    except HeadroomMcpError as exc:
+        raise ToolError(str(exc)) from exc
+
+
+@app.tool(
+    annotations=ToolAnnotations(read_only_hint=False, idempotent_hint=True, open_world_hint=False)
+)
+async def headroom_compress(
+    content: str,
+    query: str | None = None,
+    kind: str = "auto",
+    max_tokens: int | None = None,
+    ctx: Context | None = None,
+) -> CompressResult:
+    """Compress large text (JSON, logs, code, search results, diffs, prose) before you read it.
+
+    Pass what you are looking for as `query` ("failed orders", "why did the build fail") so
+    the matching parts are kept. `kind` forces a content type (json, code, logs, search, diff,
+    prose, text) instead of detecting it; `max_tokens` caps the output. Short content comes
+    back unchanged. The result's `compressed` ends with a "[headroom: ...]" line when anything
+    was left out: call headroom_retrieve with the returned `hash` (and a `query`) to get it back.
+    """
+    result: CompressResult = await _call(
+        api.compress, content, query, kind, max_tokens, client=_client_name(ctx)
+    )
+    return result
+
+
+@app.tool(
+    annotations=ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
+)
+async def headroom_retrieve(
+    hash: str,
+    query: str | None = None,
+    max_tokens: int | None = None,
+    ctx: Context | None = None,
+) -> RetrieveResult:
+    """Get back what headroom_compress left out.
+
+    With only `hash`: the exact original. With `query` ("record with id 42", "stack trace of
+    the timeout"): only the parts of the original that match, in original order, each after a
+    "[headroom: location]" line. `max_tokens` caps the answer.
+    """
+    result: RetrieveResult = await _call(
+        api.retrieve, hash, query, max_tokens, client=_client_name(ctx)
+    )
+    return result
+
+
+@app.tool(
+    annotations=ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
+)
+async def headroom_stats() -> StatsResult:
+    """Tokens and estimated cost saved so far, per content kind and client, with recent calls."""
+    result: StatsResult = await _call(api.stats)
+    return result
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Log to stderr only: on stdio, stdout carries the protocol."""
+    import sys
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("headroom_mcp")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def serve(
+    transport: str = "stdio",
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    token: str | None = None,
+) -> None:
+    """Run the server until it is stopped."""
+    if transport == "stdio":
+        app.run()
+        return
+    from headroom_mcp.transports import serve_http
+
+    serve_http(app, transport, host, port, token)

@@ -1,0 +1,297 @@
+"""CcrStore: content-addressed originals with TTL and size-cap eviction, FTS5 units, events.
+
+Every write is one BEGIN IMMEDIATE transaction, so several processes can share the file: a
+writer waits for the lock (busy timeout) instead of failing, and an original is never visible
+without its units. Connections are per thread, since the server compresses in worker threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from headroom_mcp.errors import StoreError, UnknownHash
+from headroom_mcp.store import db
+from headroom_mcp.store.eviction import evict
+from headroom_mcp.store.schema import migrate
+
+logger = logging.getLogger(__name__)
+
+SHORT_HASH_CHARS = 12
+MIN_HASH_PREFIX = 6
+MAX_SEARCH_HITS = 200
+WRITE_RETRIES = 5
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A retrievable part of an original: a character slice and where it sits."""
+
+    start: int
+    end: int
+    location: str
+
+
+@dataclass(frozen=True)
+class UnitHit:
+    seq: int
+    start: int
+    end: int
+    location: str
+    score: float
+
+
+@dataclass(frozen=True)
+class StoredOriginal:
+    digest: str
+    short: str
+    kind: str
+    size_bytes: int
+    tokens: int
+    created_at: float
+    content: str | None = None
+
+
+def digest_of(content: str) -> str:
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+class CcrStore:
+    """The store at `path`, with its retention settings."""
+
+    def __init__(self, path: Path, *, ttl_seconds: int, max_bytes: int) -> None:
+        self.path = path
+        self.ttl_seconds = ttl_seconds
+        self.max_bytes = max_bytes
+        self._local = threading.local()
+        self._migrated = False
+        self._migrate_lock = threading.Lock()
+
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = db.connect(self.path)
+            with self._migrate_lock:
+                if not self._migrated:
+                    self._retry(lambda: migrate(conn))
+                    self._migrated = True
+            self._local.conn = conn
+        return conn
+
+    def _retry(self, fn: Any) -> Any:
+        # busy_timeout covers most contention; a lock error can still surface when a WAL
+        # checkpoint or schema change races us, and one more try then succeeds.
+        for attempt in range(WRITE_RETRIES):
+            try:
+                return fn()
+            except db.driver().OperationalError as exc:
+                if not db.is_busy(exc):
+                    raise StoreError(f"Store error at {self.path}: {exc}") from exc
+                if attempt == WRITE_RETRIES - 1:
+                    raise StoreError(
+                        f"The store at {self.path} stayed locked by another process. "
+                        "Try again; if it persists, check for a stuck headroom-mcp process."
+                    ) from exc
+                time.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def _write(self) -> Iterator[Any]:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- originals ---------------------------------------------------------------------------
+
+    def put(self, content: str, *, kind: str, tokens: int, units: Sequence[Unit]) -> StoredOriginal:
+        """Store `content` once (deduplicated by digest) with its units; evict what is due."""
+        digest = digest_of(content)
+        data = content.encode("utf-8")
+
+        def write() -> StoredOriginal:
+            now = time.time()
+            with self._write() as conn:
+                row = conn.execute(
+                    "SELECT short, kind, created_at FROM originals WHERE digest = ?", (digest,)
+                ).fetchone()
+                if row is not None:
+                    conn.execute(
+                        "UPDATE originals SET last_used_at = ? WHERE digest = ?", (now, digest)
+                    )
+                    return StoredOriginal(digest, row[0], row[1], len(data), tokens, row[2])
+                short = self._free_short(conn, digest)
+                conn.execute(
+                    "INSERT INTO originals VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (digest, short, kind, data, len(data), tokens, now, now),
+                )
+                self._index_units(conn, digest, content, units)
+                evict(
+                    conn,
+                    keep=digest,
+                    expire_before=now - self.ttl_seconds,
+                    max_bytes=self.max_bytes,
+                )
+                return StoredOriginal(digest, short, kind, len(data), tokens, now)
+
+        stored: StoredOriginal = self._retry(write)
+        logger.info(
+            "stored %s kind=%s bytes=%d units=%d", stored.short, kind, len(data), len(units)
+        )
+        return stored
+
+    @staticmethod
+    def _free_short(conn: Any, digest: str) -> str:
+        length = SHORT_HASH_CHARS
+        while conn.execute(
+            "SELECT 1 FROM originals WHERE short = ?", (digest[:length],)
+        ).fetchone():
+            length += 4  # another digest shares this prefix: show more of ours
+        return digest[:length]
+
+    @staticmethod
+    def _index_units(conn: Any, digest: str, content: str, units: Sequence[Unit]) -> None:
+        scope = scope_token(digest)
+        for seq, unit in enumerate(units):
+            cur = conn.execute(
+                "INSERT INTO units (digest, seq, start_char, end_char, location) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (digest, seq, unit.start, unit.end, unit.location),
+            )
+            conn.execute(
+                "INSERT INTO unit_fts (rowid, text, scope) VALUES (?, ?, ?)",
+                (cur.lastrowid, content[unit.start : unit.end], scope),
+            )
+
+    def resolve(self, hash_text: str) -> str:
+        """The full digest for a short hash or any unique prefix of six or more hex digits."""
+        conn = self._conn()
+        rows = conn.execute(
+            "SELECT digest, last_used_at FROM originals WHERE short = ? OR digest = ?",
+            (hash_text, hash_text),
+        ).fetchall()
+        if not rows and len(hash_text) >= MIN_HASH_PREFIX:
+            rows = conn.execute(
+                "SELECT digest, last_used_at FROM originals WHERE digest >= ? AND digest < ? "
+                "LIMIT 2",
+                (hash_text, hash_text + "g"),
+            ).fetchall()
+        if len(rows) > 1:
+            raise UnknownHash(
+                f'The hash prefix "{hash_text}" matches more than one original. '
+                "Pass the full hash from the headroom_compress result."
+            )
+        if not rows or rows[0][1] < time.time() - self.ttl_seconds:
+            raise UnknownHash(self.missing_message(hash_text))
+        return str(rows[0][0])
+
+    def missing_message(self, hash_text: str) -> str:
+        days = self.ttl_seconds / 86400
+        return (
+            f'No original is stored under hash "{hash_text}": it was never stored in this '
+            f"store ({self.path}) or it expired (originals are kept {days:g} days after last "
+            "use). Call headroom_retrieve(query=...) without a hash to search what is stored, "
+            "or compress the content again."
+        )
+
+    def get(self, digest: str) -> StoredOriginal:
+        """The original with its content; marks it used, which restarts its TTL."""
+
+        def touch() -> Any:
+            with self._write() as conn:
+                conn.execute(
+                    "UPDATE originals SET last_used_at = ? WHERE digest = ?", (time.time(), digest)
+                )
+                return conn.execute(
+                    "SELECT digest, short, kind, size_bytes, tokens, created_at, content "
+                    "FROM originals WHERE digest = ?",
+                    (digest,),
+                ).fetchone()
+
+        row = self._retry(touch)
+        if row is None:
+            raise UnknownHash(self.missing_message(digest[:SHORT_HASH_CHARS]))
+        digest_, short, kind, size, tokens, created, data = row
+        return StoredOriginal(
+            digest_, short, kind, size, tokens, created, content=bytes(data).decode("utf-8")
+        )
+
+    def unit_count(self, digest: str) -> int:
+        row = self._conn().execute("SELECT COUNT(*) FROM units WHERE digest = ?", (digest,))
+        return int(row.fetchone()[0])
+
+    def search_units(self, digest: str, terms: Sequence[str]) -> list[UnitHit]:
+        """Units of one original matching any of `terms`, best BM25 first."""
+        if not terms:
+            return []
+        words = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        expression = f'scope:"{scope_token(digest)}" AND ({words})'
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT u.seq, u.start_char, u.end_char, u.location, bm25(unit_fts, 1.0, 0.0) "
+                "FROM unit_fts JOIN units u ON u.id = unit_fts.rowid "
+                "WHERE unit_fts MATCH ? ORDER BY rank LIMIT ?",
+                (expression, MAX_SEARCH_HITS),
+            )
+            .fetchall()
+        )
+        return [UnitHit(r[0], r[1], r[2], r[3], -float(r[4])) for r in rows]
+
+    # -- events and stats --------------------------------------------------------------------
+
+    def record_event(
+        self,
+        op: str,
+        *,
+        kind: str | None,
+        digest: str | None,
+        tokens_before: int,
+        tokens_after: int,
+        client: str | None = None,
+    ) -> None:
+        def write() -> None:
+            with self._write() as conn:
+                conn.execute(
+                    "INSERT INTO events (ts, op, kind, digest, tokens_before, tokens_after, "
+                    "client, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        time.time(),
+                        op,
+                        kind,
+                        digest,
+                        tokens_before,
+                        tokens_after,
+                        client,
+                        os.getpid(),
+                    ),
+                )
+
+        self._retry(write)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Read-only SQL for the stats module."""
+        return list(self._conn().execute(sql, params).fetchall())
+
+
+def scope_token(digest: str) -> str:
+    """The FTS token that confines a search to one original's units."""
+    return "d" + digest[:24]

@@ -1,0 +1,65 @@
+"""Opening the SQLite database: the one module that picks the sqlite3 implementation.
+
+We need FTS5 with `contentless_delete` (SQLite 3.43+) and, later, loadable extensions
+(sqlite-vec). The stdlib module is used when its SQLite is new enough and can load extensions;
+otherwise sqlean.py, a drop-in with a current SQLite. Moving to apsw touches only this file.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from headroom_mcp.errors import StoreError
+
+MIN_SQLITE = (3, 43, 0)
+BUSY_TIMEOUT_MS = 30_000
+
+
+@functools.cache
+def driver() -> ModuleType:
+    """The DB-API module to use; chosen on first use so start-up does not load SQLite."""
+    if sqlite3.sqlite_version_info >= MIN_SQLITE and hasattr(
+        sqlite3.Connection, "enable_load_extension"
+    ):
+        return sqlite3
+    import sqlean
+
+    module: ModuleType = sqlean
+    return module
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for the lock errors that a retry can outlast."""
+    text = str(exc)
+    return isinstance(exc, driver().OperationalError) and ("locked" in text or "busy" in text)
+
+
+def connect(path: Path) -> Any:
+    """An autocommit connection in WAL mode; the file and its folder private to the user.
+
+    Autocommit (isolation_level=None) because we issue BEGIN IMMEDIATE ourselves: the
+    implicit transactions of the default mode start as readers and fail to upgrade under
+    concurrent writers instead of waiting for the lock.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        conn = driver().connect(
+            str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except (OSError, driver().Error) as exc:
+        raise StoreError(
+            f"Cannot open the store at {path}: {exc}. Check that the folder is writable, "
+            "or point HEADROOM_MCP_HOME at another folder."
+        ) from exc
+    return conn

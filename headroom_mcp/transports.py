@@ -1,0 +1,82 @@
+"""The SSE and streamable-HTTP transports, with bearer-token auth.
+
+Off loopback a token is required, so a server bound to 0.0.0.0 is never open to the network;
+requests without `Authorization: Bearer <token>` get 401. Imported only by `serve --transport
+sse|http`, so the stdio path never loads the HTTP stack.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import logging
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+
+from headroom_mcp.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+TRANSPORTS = ("sse", "http")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class BearerAuth:
+    """ASGI middleware: every HTTP request must carry the bearer token."""
+
+    def __init__(self, app: Any, token: str) -> None:
+        self.app = app
+        self.expected = f"Bearer {token}".encode()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            given = dict(scope.get("headers") or []).get(b"authorization", b"")
+            if not hmac.compare_digest(given, self.expected):
+                body = json.dumps(
+                    {"error": "unauthorized", "detail": "send Authorization: Bearer <token>"}
+                ).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 401,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"www-authenticate", b'Bearer realm="headroom-mcp"'),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+def build_app(app: MCPServer, transport: str, host: str, token: str | None) -> Any:
+    """The ASGI app for `transport`, wrapped in BearerAuth when a token is set."""
+    if transport not in TRANSPORTS:
+        raise ConfigError(f"Unknown transport {transport!r}: use stdio, sse or http.")
+    if not is_loopback(host) and not token:
+        raise ConfigError(
+            f"Refusing to serve on {host} without a token: anyone who can reach it could read "
+            "your stored originals. Pass --token or set HEADROOM_MCP_TOKEN, or bind 127.0.0.1."
+        )
+    asgi = app.sse_app(host=host) if transport == "sse" else app.streamable_http_app(host=host)
+    return BearerAuth(asgi, token) if token else asgi
+
+
+def serve_http(app: MCPServer, transport: str, host: str, port: int, token: str | None) -> None:
+    import uvicorn
+
+    asgi = build_app(app, transport, host, token)
+    path = "/sse" if transport == "sse" else "/mcp"
+    logger.info("serving %s on http://%s:%d%s (auth=%s)", transport, host, port, path, bool(token))
+    uvicorn.run(asgi, host=host, port=port, log_level="warning", lifespan="on")

@@ -1,0 +1,40 @@
+"""Every test gets its own store: HEADROOM_MCP_HOME points at a temp dir, never at user data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "headroom-home"
+    monkeypatch.setenv("HEADROOM_MCP_HOME", str(home))
+    for name in (
+        "HEADROOM_MCP_TTL_SECONDS",
+        "HEADROOM_MCP_MAX_STORE_BYTES",
+        "HEADROOM_MCP_TOKEN",
+        "HEADROOM_MCP_MIN_TOKENS",
+        "HEADROOM_MCP_MAX_CONTENT_BYTES",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    yield home
+    from headroom_mcp import api
+
+    for store in api._stores.values():
+        store.close()
+    api._stores.clear()
+
+
+@pytest.fixture
+def python_exe() -> str:
+    return sys.executable
+
+
+def sample(relative: str) -> str:
+    return (DATA / relative).read_text(encoding="utf-8")

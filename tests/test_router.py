@@ -1,0 +1,46 @@
+import json
+
+import pytest
+
+from headroom_mcp.router import detect_kind
+from tests.conftest import CORPUS, DATA
+
+SAMPLES = sorted(p for p in DATA.glob("*/*") if not p.name.endswith((".needles.json", "README.md")))
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_each_real_sample_is_detected_as_the_kind_of_its_folder(path):
+    assert detect_kind(path.read_text(encoding="utf-8")) == path.parent.name
+
+
+CORPUS_KIND = {"json_api": {"json"}, "prose_qa": {"prose", "text"}}
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/dev is not beside this checkout")
+def test_router_sends_the_dev_corpus_to_the_kinds_named_in_its_metadata():
+    cases = sorted(p for p in CORPUS.iterdir() if (p / "meta.json").exists())
+    wrong = []
+    for case in cases:
+        meta = json.loads((case / "meta.json").read_text())
+        if meta["kind"] == "short_prompt":
+            continue  # passthrough happens before routing
+        want = CORPUS_KIND.get(meta["kind"], {meta["kind"]})
+        got = detect_kind((case / "content.txt").read_text(encoding="utf-8"))
+        if got not in want:
+            wrong.append((case.name, got))
+    assert len(wrong) <= 0.02 * len(cases), wrong
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        ('{"a": 1}', "json"),
+        ('{"a": 1}\n{"a": 2}\n', "json"),
+        ("{not json at all", "text"),
+        ("[" * 10_000 + "]" * 10_000, "text"),
+        ("", "text"),
+        ("hello", "text"),
+    ],
+)
+def test_edge_cases_route_safely(content, kind):
+    assert detect_kind(content) == kind

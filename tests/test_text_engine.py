@@ -1,0 +1,55 @@
+from headroom_mcp.engines.base import MARKER_PREFIX
+from headroom_mcp.engines.text import compress_text
+from headroom_mcp.tokens import count_tokens
+from tests.conftest import sample
+
+
+def numbered(n=2000, special=None):
+    lines = [f"step {i} ok: processed batch {i * 7}" for i in range(n)]
+    for i, text in (special or {}).items():
+        lines[i] = text
+    return "\n".join(lines) + "\n"
+
+
+def test_head_tail_errors_and_query_matches_are_kept_in_order():
+    content = numbered(special={500: "ERROR disk full on /var", 1200: "checkpoint zebra saved"})
+    text = compress_text(content, "where is zebra", None).text
+    lines = text.splitlines()
+    assert lines[0] == "step 0 ok: processed batch 0"
+    assert "ERROR disk full on /var" in lines
+    assert "checkpoint zebra saved" in lines
+    assert lines[-1] == "step 1999 ok: processed batch 13993"
+    assert lines.index("ERROR disk full on /var") < lines.index("checkpoint zebra saved")
+
+
+def test_omitted_ranges_are_marked_with_line_numbers():
+    text = compress_text(numbered(), None, None).text
+    assert f"{MARKER_PREFIX}: lines 9-1995 omitted (1987 lines)]" in text
+
+
+def test_every_line_shown_is_an_input_line_or_a_marker():
+    content = sample("logs/dpkg.log")
+    source = set(content.splitlines())
+    for line in compress_text(content, "libsystemd0", None).text.splitlines():
+        assert line in source or line.startswith(MARKER_PREFIX)
+
+
+def test_repeated_errors_differing_only_in_numbers_are_shown_once():
+    content = numbered(special={i: f"ERROR retry {i} failed" for i in range(100, 160)})
+    text = compress_text(content, None, None).text
+    assert text.count("ERROR retry") == 1
+
+
+def test_budget_is_respected():
+    result = compress_text(sample("logs/dpkg.log"), "libc-bin", 250)
+    assert count_tokens(result.text) <= 250
+
+
+def test_short_text_comes_back_unchanged():
+    assert compress_text("one\ntwo\n", None, None).text == "one\ntwo\n"
+
+
+def test_a_huge_single_line_is_cut_with_a_marker():
+    result = compress_text("x" * 50_000, None, None)
+    assert result.text.startswith("x" * 100)
+    assert f"{MARKER_PREFIX}: +48000 chars]" in result.text

@@ -1,0 +1,161 @@
+"""The real server process over stdio, SSE and streamable HTTP (loopback only)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import anyio
+import httpx2
+import pytest
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.sse import sse_client
+from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+from tests.conftest import sample
+
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+async def exercise(session):
+    await session.initialize()
+    tools = {t.name for t in (await session.list_tools()).tools}
+    assert tools == {"headroom_compress", "headroom_retrieve", "headroom_stats"}
+    content = sample("search/grep_click_defs.txt")
+    compressed = await session.call_tool("headroom_compress", {"content": content, "query": "echo"})
+    digest = compressed.structured_content["hash"]
+    back = await session.call_tool("headroom_retrieve", {"hash": digest})
+    assert back.structured_content["content"] == content
+    stats = await session.call_tool("headroom_stats", {})
+    assert stats.structured_content["compressions"] >= 1
+
+
+async def test_stdio_server_lists_and_calls_all_tools(isolated_home):
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "headroom_mcp", "serve"],
+        env={**os.environ, "HEADROOM_MCP_HOME": str(isolated_home)},
+    )
+    with anyio.fail_after(60):
+        async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+            await exercise(session)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(home, transport, host, port, token=None):
+    env = {**os.environ, "HEADROOM_MCP_HOME": str(home)}
+    env.pop("HEADROOM_MCP_TOKEN", None)
+    args = [
+        sys.executable,
+        "-m",
+        "headroom_mcp",
+        "serve",
+        "--transport",
+        transport,
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
+    if token:
+        args += ["--token", token]
+    proc = subprocess.Popen(args, env=env, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise AssertionError(proc.stderr.read().decode()) from None
+            time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("server did not start")
+
+
+@pytest.fixture
+def servers():
+    started = []
+    yield started
+    for proc in started:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        proc.stderr.close()
+
+
+@pytest.mark.parametrize("transport", ["sse", "http"])
+async def test_http_transports_serve_all_tools_on_loopback(transport, isolated_home, servers):
+    port = free_port()
+    servers.append(start_server(isolated_home, transport, "127.0.0.1", port))
+    with anyio.fail_after(60):
+        if transport == "sse":
+            async with (
+                sse_client(f"http://127.0.0.1:{port}/sse") as (read, write),
+                ClientSession(read, write) as session,
+            ):
+                await exercise(session)
+        else:
+            async with (
+                streamable_http_client(f"http://127.0.0.1:{port}/mcp") as (read, write),
+                ClientSession(read, write) as session,
+            ):
+                await exercise(session)
+
+
+async def test_off_loopback_requests_without_the_token_get_401(isolated_home, servers):
+    port = free_port()
+    servers.append(start_server(isolated_home, "http", "0.0.0.0", port, token="s3cret"))
+    url = f"http://127.0.0.1:{port}/mcp"
+    body = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+    headers = {"accept": "application/json, text/event-stream"}
+    async with httpx2.AsyncClient() as http:
+        assert (await http.post(url, json=body, headers=headers)).status_code == 401
+        wrong = {**headers, "authorization": "Bearer nope"}
+        assert (await http.post(url, json=body, headers=wrong)).status_code == 401
+    with anyio.fail_after(60):
+        async with (
+            httpx2.AsyncClient(headers={"authorization": "Bearer s3cret"}) as authed,
+            streamable_http_client(url, http_client=authed) as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await exercise(session)
+
+
+def test_serving_off_loopback_without_a_token_is_refused(isolated_home):
+    env = {**os.environ, "HEADROOM_MCP_HOME": str(isolated_home)}
+    env.pop("HEADROOM_MCP_TOKEN", None)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "headroom_mcp",
+            "serve",
+            "--transport",
+            "http",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(free_port()),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 1
+    assert "Refusing to serve on 0.0.0.0 without a token" in done.stderr
