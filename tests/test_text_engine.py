@@ -53,3 +53,10 @@ def test_a_huge_single_line_is_cut_with_a_marker():
     result = compress_text("x" * 50_000, None, None)
     assert result.text.startswith("x" * 100)
     assert f"{MARKER_PREFIX}: +48000 chars]" in result.text
+
+
+def test_the_omitted_count_matches_the_lines_not_shown():
+    content = numbered(special={i: f"ERROR {i} x" for i in range(300, 320, 2)})
+    result = compress_text(content, None, None)
+    shown = [line for line in result.text.splitlines() if not line.startswith(MARKER_PREFIX)]
+    assert result.omitted == f"{2000 - len(shown)} of 2000 lines omitted"

@@ -123,9 +123,9 @@ def select_lines(lines: list[str], query: str | None, budget: int) -> list[int]:
     by_relevance = sorted(scores, key=lambda i: (-scores[i], i))
     candidates = [
         *range(min(HEAD_LINES, n)),
+        *range(max(0, n - TAIL_LINES), n),
         *by_relevance,
         *_error_lines(lines),
-        *range(max(0, n - TAIL_LINES), n),
     ]
     chosen: list[int] = []
     taken: set[int] = set()
@@ -144,18 +144,29 @@ def select_lines(lines: list[str], query: str | None, budget: int) -> list[int]:
     return chosen
 
 
-def render_lines(lines: list[str], keep: list[int], noun: str = "lines") -> str:
-    """Kept lines in order, with a marker naming each omitted range (1-based line numbers)."""
+SHOW_LONE_GAP_CHARS = 120  # a single omitted line this short costs no more than its marker
+
+
+def render_lines(lines: list[str], keep: list[int], noun: str = "lines") -> tuple[str, int]:
+    """Kept lines in order, with a marker naming each omitted range (1-based line numbers).
+
+    A single short line between two kept ones is shown instead of a marker for it. Returns the
+    text and how many input lines it shows.
+    """
     out: list[str] = []
+    shown = len(keep)
     prev = -1
     for i in keep:
-        if i > prev + 1:
+        if i == prev + 2 and len(lines[prev + 1]) <= SHOW_LONE_GAP_CHARS:
+            out.append(lines[prev + 1])
+            shown += 1
+        elif i > prev + 1:
             out.append(_gap(prev + 1, i - 1, noun))
         out.append(cut_long_line(lines[i]))
         prev = i
     if prev < len(lines) - 1:
         out.append(_gap(prev + 1, len(lines) - 1, noun))
-    return "\n".join(out)
+    return "\n".join(out), shown
 
 
 def _gap(first: int, last: int, noun: str) -> str:
@@ -175,13 +186,13 @@ def compress_text(content: str, query: str | None, budget: int | None) -> Engine
     chosen = select_lines(lines, query, limit)
     if len(chosen) == len(lines) and all(len(line) <= MAX_LINE_CHARS for line in lines):
         return EngineResult(content, ("text:unchanged",))
-    text = render_lines(lines, sorted(chosen))
+    text, shown = render_lines(lines, sorted(chosen))
     while chosen and count_tokens(text) > limit:
         chosen.pop()  # the lowest-priority line goes first
-        text = render_lines(lines, sorted(chosen))
-    omitted = len(lines) - len(chosen)
+        text, shown = render_lines(lines, sorted(chosen))
+    omitted = len(lines) - shown
     return EngineResult(
         text,
-        (f"text:lines:{len(chosen)}/{len(lines)}",),
+        (f"text:lines:{shown}/{len(lines)}",),
         omitted=f"{omitted} of {len(lines)} lines omitted" if omitted else "long lines cut",
     )
