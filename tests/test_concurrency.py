@@ -46,3 +46,21 @@ def test_two_processes_writing_the_same_store_lose_nothing(isolated_home):
     s = stats()
     assert s.compressions == 100
     assert s.store.originals == 51  # 25 + 25 distinct documents, and the shared one once
+
+
+def test_eight_processes_creating_a_new_store_at_once_all_succeed(tmp_path):
+    env = {**os.environ, "HEADROOM_MCP_HOME": str(tmp_path / "fresh")}
+    code = "from headroom_mcp import compress; print(compress('x' * 50).hash)"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 8, [err for _, err in results]
+    assert len({out.strip() for out, _ in results}) == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
+import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -18,6 +19,7 @@ from headroom_mcp.errors import StoreError
 
 MIN_SQLITE = (3, 43, 0)
 BUSY_TIMEOUT_MS = 30_000
+WAL_SWITCH_SECONDS = 30
 
 
 @functools.cache
@@ -39,6 +41,27 @@ def is_busy(exc: BaseException) -> bool:
     return isinstance(exc, driver().OperationalError) and ("locked" in text or "busy" in text)
 
 
+def _use_wal(conn: Any) -> None:
+    """Switch to WAL once; it persists in the file.
+
+    The switch needs an exclusive lock and SQLite fails it at once, without the busy handler,
+    when another process holds the file, as happens when several servers create the store
+    together. So check first, and retry the switch itself for up to WAL_SWITCH_SECONDS.
+    """
+    deadline = time.monotonic() + WAL_SWITCH_SECONDS
+    delay = 0.01
+    while True:
+        try:
+            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except driver().OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
 def connect(path: Path) -> Any:
     """An autocommit connection in WAL mode; the file and its folder private to the user.
 
@@ -54,7 +77,7 @@ def connect(path: Path) -> Any:
             str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
     except (OSError, driver().Error) as exc:
