@@ -129,6 +129,10 @@ def engine_for(kind: Kind) -> Callable[[str, str | None, int | None], EngineResu
         from headroom_mcp.engines.json_records import compress_json
 
         return compress_json
+    if kind == "code":
+        from headroom_mcp.engines.code import compress_code
+
+        return compress_code
     from headroom_mcp.engines.text import compress_text
 
     return compress_text

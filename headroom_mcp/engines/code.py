@@ -1,0 +1,398 @@
+"""Code engine: keep a source file's outline, fold function bodies, open what the query needs.
+
+Kept verbatim: imports, top-level declarations, class/struct/interface/enum/trait/impl headers,
+every function and method signature with its decorators or annotations, the first line of doc
+comments and docstrings, constants and type aliases. Folded, each to one marker line naming its
+line range: function bodies, the rest of long doc comments, and long statements that hold no
+function (big literal tables, `if __name__ == "__main__":` blocks). Symbols whose name (or,
+failing that, body) matches the query keep their body and doc comment, best match first, while
+the budget lasts. Content that does not parse raises ValueError; the caller falls back to text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, query_terms
+from headroom_mcp.engines.code_languages import detect_language, error_share, parse
+from headroom_mcp.tokens import count_tokens
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Tree
+
+FUNCTION_TYPES = (
+    "function_definition", "function_declaration", "method_definition", "method_declaration",
+    "constructor_declaration", "function_item", "func_literal", "method", "singleton_method",
+    "arrow_function", "function_expression", "generator_function_declaration",
+    "local_function_statement", "destructor_declaration", "operator_declaration",
+    "accessor_declaration", "lambda_expression", "closure_expression", "anonymous_function",
+)  # fmt: skip
+MIN_FOLD_LINES = 3
+BIG_STATEMENT_LINES = 15  # a non-function statement longer than this is folded to its first line
+TIGHT_STATEMENT_LINES = 3
+LONG_COMMENT_LINES = 4  # doc comments longer than this keep only their first meaningful line
+DOC_KEEP_LINES = 2
+LONG_TYPE_DOC_LINES = 12  # a struct/class/enum doc is API documentation: kept up to this long
+MAX_ERROR_SHARE = 0.3
+NAME_MATCH = 10.0
+PARTIAL_NAME_MATCH = 4.0
+MAX_BODY_ONLY_MATCHES = 2
+DEFAULT_UNFOLD_SHARE = 0.4  # without max_tokens, unfolded bodies stay under this share of lines
+_TRIVIAL_COMMENT = re.compile(r"^\s*(/\*\*?|\*/|///?|#|--|\*)\s*$")
+_WORD = re.compile(r"[A-Za-z0-9_]+")
+
+
+@dataclass
+class Symbol:
+    """A function or method: its name, its foldable body and its doc comment."""
+
+    name: str
+    start: int
+    end: int
+    body: tuple[int, int] | None  # rows folded when the symbol stays closed
+    doc: tuple[int, int] | None  # rows of the doc comment beyond its first meaningful line
+    score: float = 0.0
+    nested: list[int] = field(default_factory=list)  # rows of nested named defs, kept visible
+
+    def body_folds(self) -> list[tuple[int, int]]:
+        """The body fold, split around the signatures of nested named functions."""
+        if self.body is None:
+            return []
+        folds, start = [], self.body[0]
+        for row in sorted(set(self.nested)):
+            if self.body[0] <= row <= self.body[1]:
+                folds.append((start, row - 1))
+                start = row + 1
+        folds.append((start, self.body[1]))
+        return [(a, b) for a, b in folds if b >= a]
+
+
+@dataclass
+class Outline:
+    symbols: list[Symbol] = field(default_factory=list)
+    fixed_folds: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _name_of(node: Node) -> str:
+    name = node.child_by_field_name("name")
+    target = name
+    declarator = node.child_by_field_name("declarator")
+    while target is None and declarator is not None:
+        inner = declarator.child_by_field_name("declarator")
+        if inner is None or declarator.type in ("identifier", "field_identifier"):
+            target = declarator
+        declarator = inner
+    if target is None and node.parent is not None:
+        # const f = () => {...}; obj = { f: function () {...} }
+        for field_name in ("name", "left", "key"):
+            target = node.parent.child_by_field_name(field_name)
+            if target is not None:
+                break
+    return target.text.decode("utf-8", "replace") if target is not None and target.text else ""
+
+
+ANONYMOUS_TYPES = frozenset(
+    {"arrow_function", "function_expression", "lambda_expression", "closure_expression",
+     "func_literal", "anonymous_function"}
+)  # fmt: skip
+
+
+def _function_nodes(tree: Tree, language_obj: object) -> tuple[list[Node], dict[int, list[int]]]:
+    """Top-most function nodes, and for each (by id) the rows of the named functions nested in
+    it, whose signatures stay visible when it is folded."""
+    from tree_sitter import Query, QueryCursor
+
+    kinds = [k for k in FUNCTION_TYPES if language_obj.id_for_node_kind(k, True)]  # type: ignore[attr-defined]
+    if not kinds:
+        return [], {}
+    query = Query(language_obj, "[" + " ".join(f"({k})" for k in kinds) + "] @f")  # type: ignore[arg-type]
+    found = QueryCursor(query).captures(tree.root_node).get("f", [])
+    ids = {n.id for n in found}
+    top, nested_in = [], {}
+    for node in found:
+        parent = node.parent
+        outermost = None
+        while parent is not None:
+            if parent.id in ids:
+                outermost = parent
+            parent = parent.parent
+        if outermost is None:
+            top.append(node)
+        elif node.type not in ANONYMOUS_TYPES:
+            nested_in[node.id] = outermost.id
+    rows: dict[int, list[int]] = {}
+    for node in found:
+        if node.id in nested_in:
+            rows.setdefault(nested_in[node.id], []).append(node.start_point.row)
+    return sorted(top, key=lambda n: n.start_byte), rows
+
+
+_ATTRIBUTE_TYPES = ("attribute_item", "decorator", "annotation", "marker_annotation",
+                    "attribute_list")  # fmt: skip
+
+
+def end_row(node: Node) -> int:
+    """Last row holding the node's text (a line comment's span ends at column 0 of the next)."""
+    end = node.end_point
+    return end.row - 1 if end.column == 0 and end.row > node.start_point.row else end.row
+
+
+def _comment_rows(node: Node) -> tuple[int, int] | None:
+    """Rows of the comment block right above `node` (or above its decorator wrapper)."""
+    anchor = node
+    while anchor.parent is not None and anchor.parent.type in (
+        "decorated_definition", "export_statement", "template_declaration",
+    ):  # fmt: skip
+        anchor = anchor.parent
+    sibling = anchor.prev_sibling
+    expected = anchor.start_point.row - 1
+    while sibling is not None and sibling.type in _ATTRIBUTE_TYPES:  # #[inline], @Override
+        expected = sibling.start_point.row - 1
+        sibling = sibling.prev_sibling
+    first = last = None
+    while sibling is not None and "comment" in sibling.type and end_row(sibling) == expected:
+        first = sibling.start_point.row
+        last = last if last is not None else end_row(sibling)
+        expected = first - 1
+        sibling = sibling.prev_sibling
+    return (first, last) if first is not None and last is not None else None
+
+
+def _doc_fold(lines: list[str], rows: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The part of a comment block to fold: all but its first DOC_KEEP_LINES meaningful lines
+    (a doc comment's summary sentence usually wraps onto a second line)."""
+    if rows is None or rows[1] - rows[0] + 1 <= LONG_COMMENT_LINES:
+        return None
+    row, kept = rows[0], 0
+    while row <= rows[1] and kept < DOC_KEEP_LINES:
+        if not _TRIVIAL_COMMENT.match(lines[row]):
+            kept += 1
+        row += 1
+    return (row, rows[1]) if rows[1] - row + 1 >= 2 else None
+
+
+def _body_fold(node: Node, data: bytes, *, keep_docstring: bool = True) -> tuple[int, int] | None:
+    body = node.child_by_field_name("body")
+    if body is None:
+        return None
+    start, end = body.start_point.row, body.end_point.row
+    if data[body.start_byte : body.start_byte + 1] == b"{":
+        start += 1  # keep the line that opens the body; fold through the closing brace
+    elif keep_docstring:
+        first = body.named_children[0] if body.named_children else None
+        if (
+            first is not None
+            and first.type == "expression_statement"
+            and first.named_children
+            and first.named_children[0].type == "string"
+        ):
+            start = first.start_point.row + 1  # a docstring: keep its first line
+    if end - start + 1 < MIN_FOLD_LINES:
+        return None
+    return (start, end)
+
+
+def build_outline(
+    lines: list[str], data: bytes, tree: Tree, language_obj: object, *, tight: bool = False
+) -> Outline:
+    """Symbols and fixed folds. `tight` folds docstrings, whole comment blocks and shorter
+    statements too, for budgets below the normal outline."""
+    outline = Outline()
+    big = TIGHT_STATEMENT_LINES if tight else BIG_STATEMENT_LINES
+    functions, nested_rows = _function_nodes(tree, language_obj)
+    containers: set[int] = set()
+    for node in functions:
+        parent = node.parent
+        while parent is not None:
+            containers.add(parent.id)
+            parent = parent.parent
+        outline.symbols.append(
+            Symbol(
+                name=_name_of(node),
+                start=node.start_point.row,
+                end=node.end_point.row,
+                body=_body_fold(node, data, keep_docstring=not tight),
+                doc=_whole(_comment_rows(node)) if tight else _doc_fold(lines, _comment_rows(node)),
+                nested=nested_rows.get(node.id, []),
+            )
+        )
+    function_ids = {n.id for n in functions}
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        run: list[Node] = []
+        for child in [*node.named_children, None]:
+            if child is not None and "comment" in child.type:
+                if run and child.start_point.row != end_row(run[-1]) + 1:
+                    _fold_comment_run(lines, run, outline, tight)
+                    run = []
+                run.append(child)
+                continue
+            if run:
+                _fold_comment_run(lines, run, outline, tight)
+                run = []
+            if child is None or child.id in function_ids:
+                continue
+            if child.id in containers:
+                stack.append(child)
+            elif child.end_point.row - child.start_point.row + 1 > big:
+                outline.fixed_folds.append((child.start_point.row + 1, child.end_point.row))
+    return outline
+
+
+def _whole(rows: tuple[int, int] | None) -> tuple[int, int] | None:
+    return rows if rows is not None and rows[1] > rows[0] else None
+
+
+def _fold_comment_run(lines: list[str], run: list[Node], outline: Outline, tight: bool) -> None:
+    """Fold a long comment block: a function's doc folds with its symbol instead, and the doc
+    of a type (struct, class, enum) is kept unless it is very long."""
+    rows = (run[0].start_point.row, end_row(run[-1]))
+    if _documents(run[-1]) == "function":
+        return
+    if tight:
+        if (whole := _whole(rows)) is not None:
+            outline.fixed_folds.append(whole)
+        return
+    limit = LONG_TYPE_DOC_LINES if _documents(run[-1]) == "declaration" else LONG_COMMENT_LINES
+    if rows[1] - rows[0] + 1 > limit:
+        fold = _doc_fold(lines, rows)
+        if fold is not None:
+            outline.fixed_folds.append(fold)
+
+
+def _documents(comment: Node) -> str | None:
+    """What the comment sits right above: 'function', 'declaration', or None."""
+    nxt = comment.next_named_sibling
+    row = end_row(comment) + 1
+    while nxt is not None and nxt.type in _ATTRIBUTE_TYPES and nxt.start_point.row == row:
+        row = end_row(nxt) + 1
+        nxt = nxt.next_named_sibling
+    if nxt is None or nxt.start_point.row != row or "comment" in nxt.type:
+        return None
+    if nxt.type in FUNCTION_TYPES or nxt.type in ("decorated_definition", "export_statement"):
+        return "function"
+    return "declaration"
+
+
+def score_symbols(symbols: list[Symbol], lines: list[str], query: str | None) -> None:
+    terms = query_terms(query)
+    if not terms:
+        return
+    bodies = [
+        Counter(w.lower() for w in _WORD.findall("\n".join(lines[s.start : s.end + 1])))
+        for s in symbols
+    ]
+    df = Counter(t for body in bodies for t in terms if body[t])
+    n = len(symbols) or 1
+    for symbol, body in zip(symbols, bodies, strict=True):
+        name = symbol.name.lower()
+        name_words = set(_WORD.findall(name.replace("_", " "))) | {name, name.strip("_")}
+        if any(t in name_words or t == name.strip("_") for t in terms):
+            symbol.score = NAME_MATCH
+        elif any(len(t) >= 4 and t in name for t in terms):
+            symbol.score = PARTIAL_NAME_MATCH
+        body_score = sum(math.log(1 + n / df[t]) * min(body[t], 3) for t in terms if body[t])
+        symbol.score += body_score / 10
+
+
+def choose_open(symbols: list[Symbol], total_lines: int) -> list[Symbol]:
+    """Symbols to show whole: name matches first, then the best body-only matches."""
+    ranked = sorted((s for s in symbols if s.score > 0), key=lambda s: (-s.score, s.start))
+    named = [s for s in ranked if s.score >= PARTIAL_NAME_MATCH]
+    body_only = [s for s in ranked if s.score < PARTIAL_NAME_MATCH][:MAX_BODY_ONLY_MATCHES]
+    chosen: list[Symbol] = []
+    lines_used = 0
+    for symbol in [*named, *body_only]:
+        size = symbol.end - symbol.start + 1
+        if chosen and lines_used + size > DEFAULT_UNFOLD_SHARE * total_lines:
+            continue
+        chosen.append(symbol)
+        lines_used += size
+    return chosen
+
+
+def render(lines: list[str], folds: list[tuple[int, int]]) -> tuple[str, int]:
+    """Lines with each fold replaced by one marker line; returns text and lines folded."""
+    marks: dict[int, int] = {}
+    last_end = -1
+    for first, last in sorted(folds):
+        if last > first and first > last_end:  # one-line folds save nothing; overlaps skipped
+            marks[first] = last
+            last_end = last
+    out: list[str] = []
+    folded = 0
+    row = 0
+    while row < len(lines):
+        if row not in marks:
+            out.append(lines[row])
+            row += 1
+            continue
+        last = marks[row]
+        indent = lines[row][: len(lines[row]) - len(lines[row].lstrip())]
+        count = last - row + 1
+        out.append(f"{indent}{MARKER_PREFIX}: {count} lines folded (L{row + 1}-{last + 1})]")
+        folded += count
+        row = last + 1
+    return "\n".join(out), folded
+
+
+def compress_code(
+    content: str, query: str | None, budget: int | None, language: str | None = None
+) -> EngineResult:
+    """Outline `content` (folded bodies), opening the symbols that match `query`."""
+    data = content.encode("utf-8")
+    if language is not None:
+        tree = parse(data, language)
+    else:
+        language, tree = detect_language(content, data)
+    if error_share(tree) > MAX_ERROR_SHARE:
+        raise ValueError(f"content does not parse as {language}")
+    lines = content.split("\n")
+    outline = build_outline(lines, data, tree, tree.language)
+    score_symbols(outline.symbols, lines, query)
+    opened = choose_open(outline.symbols, len(lines))
+    transforms = [f"code:{language}:{len(outline.symbols)} symbols"]
+    if budget is not None:
+        opened = _fit_open(lines, outline, opened, budget)
+    text, folded = render(lines, _folds(outline, opened))
+    if budget is not None and count_tokens(text) > budget:
+        tight = build_outline(lines, data, tree, tree.language, tight=True)
+        text, folded = render(lines, _folds(tight, []))
+        transforms.append("code:tight")
+    if opened:
+        transforms.append(f"code:opened:{len(opened)}")
+    omitted = f"{folded} of {len(lines)} lines folded" if folded else None
+    return EngineResult(text, tuple(transforms), omitted)
+
+
+def _folds(outline: Outline, opened: list[Symbol]) -> list[tuple[int, int]]:
+    open_ids = {id(s) for s in opened}
+    folds = list(outline.fixed_folds)
+    for symbol in outline.symbols:
+        if id(symbol) in open_ids:
+            continue
+        folds += symbol.body_folds()
+        if symbol.doc is not None:
+            folds.append(symbol.doc)
+    # Folds inside an opened symbol (a long statement in its body) stay open with it.
+    return [
+        f for f in folds if not any(s.start <= f[0] <= s.end for s in opened if id(s) in open_ids)
+    ]
+
+
+def _fit_open(
+    lines: list[str], outline: Outline, opened: list[Symbol], budget: int
+) -> list[Symbol]:
+    """Drop the weakest opened symbols until the text fits, keeping at least the outline."""
+    kept = list(opened)
+    while kept:
+        text, _ = render(lines, _folds(outline, kept))
+        if count_tokens(text) <= budget:
+            break
+        kept.pop()
+    return kept

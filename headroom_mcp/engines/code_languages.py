@@ -1,0 +1,125 @@
+"""Tree-sitter grammars (one wheel each, no downloads) and how to tell which one a file needs.
+
+The language comes from the file name when there is one, else from the content: a cheap
+keyword score picks up to three candidates, each is parsed, and the one with the fewest
+syntax errors wins.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tree_sitter import Parser, Tree
+
+
+@dataclass(frozen=True)
+class Grammar:
+    module: str
+    function: str = "language"
+
+
+GRAMMARS: dict[str, Grammar] = {
+    "python": Grammar("tree_sitter_python"),
+    "javascript": Grammar("tree_sitter_javascript"),
+    "typescript": Grammar("tree_sitter_typescript", "language_typescript"),
+    "tsx": Grammar("tree_sitter_typescript", "language_tsx"),
+    "go": Grammar("tree_sitter_go"),
+    "rust": Grammar("tree_sitter_rust"),
+    "java": Grammar("tree_sitter_java"),
+    "c": Grammar("tree_sitter_c"),
+    "cpp": Grammar("tree_sitter_cpp"),
+    "csharp": Grammar("tree_sitter_c_sharp"),
+    "ruby": Grammar("tree_sitter_ruby"),
+    "php": Grammar("tree_sitter_php", "language_php"),
+    "bash": Grammar("tree_sitter_bash"),
+}
+
+EXTENSIONS: dict[str, str] = {
+    ".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "javascript",
+    ".cjs": "javascript", ".jsx": "javascript", ".ts": "typescript", ".mts": "typescript",
+    ".cts": "typescript", ".tsx": "tsx", ".go": "go", ".rs": "rust", ".java": "java",
+    ".c": "c", ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp",
+    ".hh": "cpp", ".hxx": "cpp", ".cs": "csharp", ".rb": "ruby", ".php": "php", ".sh": "bash",
+    ".bash": "bash", ".zsh": "bash",
+}  # fmt: skip
+
+_SIGNS: dict[str, list[str]] = {
+    "python": [r"^\s*def \w+\(.*\).*:\s*$", r"^\s*class \w+.*:\s*$", r"^(from \S+ )?import \w",
+               r"^\s*(elif|except|finally)\b.*:\s*$", r"\bself\.", r'^\s*"""'],
+    "javascript": [r"\bfunction\b", r"=>", r"\b(const|let|var) \w+ =", r"\brequire\(",
+                   r"^export (default )?", r"\bconsole\."],
+    "typescript": [r"^\s*(export )?(interface|type) \w+", r":\s*(string|number|boolean)\b",
+                   r"\bimport .* from '", r"\b(public|private|readonly) \w+:", r"<\w+>\("],
+    "go": [r"^package \w+", r"^func ", r":=", r"\bif err != nil\b", r"^\s*\"[\w./-]+\"$"],
+    "rust": [r"^\s*(pub(\(crate\))? )?fn \w+", r"\blet mut\b", r"^\s*impl\b", r"^use \w+(::\w+)*",
+             r"\)\s*->\s*[\w&(<\[]", r"\bSelf\b", r"&self\b", r"^\s*///", r"\bmatch \w+ \{"],
+    "java": [r"^package [\w.]+;", r"^import [\w.]+(\.\*)?;",
+             r"\b(public|private|protected) (static )?(final )?[\w<>\[\], ]+ \w+\(",
+             r"@Override", r"\bnew \w+\("],
+    "c": [r"^#include [<\"]", r"^#include \"[\w/]+\.h\"",
+          r"^(static )?(inline )?\w+ \*?\w+\([\w ,*]*\)\s*\{?$",
+          r"^#(define|ifdef|ifndef|endif)\b", r"\bstatic \w+ \*?\w+\(",
+          r"\bstruct \w+ \{?", r"->\w+", r"\bNULL\b", r"\bsizeof\("],
+    "cpp": [r"\bstd::", r"^\s*template\s*<", r"^\s*namespace \w+", r"\bclass \w+", r"::\w+\(",
+            r"#include <\w+>$", r"\bnullptr\b"],
+    "csharp": [r"^using System", r"^\s*namespace [\w.]+", r"\b(public|private|internal) (class|"
+               r"interface|enum|struct)\b", r"\{ get; (set; )?\}", r"\bvar \w+ = new\b"],
+    "ruby": [r"^\s*def \w+[?!]?(\(.*\))?\s*$", r"^\s*end\s*$", r"^\s*require ['\"]",
+             r"\bdo \|\w+\|", r"^\s*module \w+", r"\battr_(reader|accessor)\b"],
+    "php": [r"<\?php", r"\$\w+\s*=", r"\bfunction \w+\(", r"->\w+\(", r"\bnamespace [\w\\]+;"],
+    "bash": [r"^#!.*\b(ba|z)?sh\b", r"^\s*(fi|done|esac)\s*$", r"\bthen\s*$", r"\$\{?\w+\}?",
+             r"^\s*(local|export) \w+=", r"\[\[ "],
+}  # fmt: skip
+_SIGN_RES = {lang: [re.compile(s, re.MULTILINE) for s in signs] for lang, signs in _SIGNS.items()}
+SNIFF_CHARS = 12_000
+GOOD_PARSE_ERROR_SHARE = 0.05
+
+
+def language_from_name(name: str | None) -> str | None:
+    if not name:
+        return None
+    return EXTENSIONS.get(PurePath(name).suffix.lower())
+
+
+@functools.cache
+def parser_for(language: str) -> Parser:
+    from tree_sitter import Language, Parser
+
+    grammar = GRAMMARS[language]
+    module = importlib.import_module(grammar.module)
+    return Parser(Language(getattr(module, grammar.function)()))
+
+
+def error_share(tree: Tree) -> float:
+    """Share of the top-level nodes that are, or contain, syntax errors."""
+    children = tree.root_node.children
+    if not children:
+        return 0.0
+    return sum(1 for c in children if c.type == "ERROR" or c.has_error) / len(children)
+
+
+def parse(content: bytes, language: str) -> Tree:
+    return parser_for(language).parse(content)
+
+
+def detect_language(text: str, data: bytes) -> tuple[str, Tree]:
+    """The likeliest language that parses cleanly (else the best-parsing of the top three)."""
+    sample = text[:SNIFF_CHARS]
+    scores = {lang: sum(len(rx.findall(sample)) for rx in res) for lang, res in _SIGN_RES.items()}
+    candidates = sorted(scores, key=lambda lang: -scores[lang])[:3]
+    best: tuple[float, str, Tree] | None = None
+    for lang in candidates:
+        tree = parse(data, lang)
+        errors = error_share(tree)
+        if errors <= GOOD_PARSE_ERROR_SHARE:
+            return lang, tree  # the likeliest language that parses cleanly wins
+        if best is None or errors < best[0]:
+            best = (errors, lang, tree)
+    assert best is not None
+    return best[1], best[2]
