@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from headroom_mcp.engines.base import EngineResult
+from headroom_mcp.engines.log_lines import LEVEL_RE, TIMESTAMP_RE
 
 Kind = Literal["json", "code", "logs", "search", "diff", "prose", "text"]
 KINDS: tuple[Kind, ...] = ("json", "code", "logs", "search", "diff", "prose", "text")
@@ -25,18 +26,6 @@ _DIFF_RE = re.compile(
 # which tells it from a timestamp such as 2015-07-29 or "Dec 10 06:55:46".
 _SEARCH_LINE_RE = re.compile(r"^(?=[^\s:]*[A-Za-z])[^\s:]{1,300}(:\d+:|-\d+-)")
 _HEADING_HIT_RE = re.compile(r"^\d+[:-](?!\d)")
-_TIMESTAMP_RE = re.compile(
-    r"^\s*(\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"  # 2024-01-31 12:00 / ISO 8601
-    r"|\[?\d{2}[-/]\d{2}[-/ ]\d{2,4}[ T:]\d{2}:\d{2}"  # 03-17 16:13:38, 17/06/09 20:10
-    r"|\d{6} \d{6}"  # HDFS 081109 203615
-    r"|[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}"  # syslog: Jun  9 06:06:20
-    r"|\[?[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}"  # Sun Dec 04 04:47
-    r"|\d{10}(\.\d+)?\s"  # epoch seconds
-    r"|\[?\d{2}:\d{2}:\d{2})"
-)
-_LEVEL_RE = re.compile(
-    r"\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE)\b|^[VDIWEF]/\w"
-)
 _CODE_RE = re.compile(
     r"^\s*(def |class |import |from \S+ import |async def |@\w|function\b|const |let |var "
     r"|export |package |func |fn |pub |impl |use |struct |enum |trait |interface |type \w"
@@ -93,14 +82,14 @@ def detect_kind(content: str) -> Kind:
     diff_marks = len(_DIFF_RE.findall(head))
     if diff_marks >= 2 and re.search(r"^(@@ |diff --git )", content[:200_000], re.M):
         return "diff"
-    timestamps = _share(lines, lambda s: bool(_TIMESTAMP_RE.match(s)))
+    timestamps = _share(lines, lambda s: bool(TIMESTAMP_RE.match(s)))
     if timestamps >= 0.5:
         return "logs"
     if _share(lines, lambda s: bool(_SEARCH_LINE_RE.match(s))) >= 0.6:
         return "search"
     if _share(lines, lambda s: bool(_HEADING_HIT_RE.match(s))) >= 0.6:
         return "search"  # ripgrep --heading: a path line, then "12:text" lines
-    levels = _share(lines, lambda s: bool(_LEVEL_RE.search(s[:120])))
+    levels = _share(lines, lambda s: bool(LEVEL_RE.search(s[:120])))
     if levels >= 0.5 and timestamps >= 0.2:
         return "logs"
     prose_lines = _outside_fences(lines)
@@ -133,6 +122,10 @@ def engine_for(kind: Kind) -> Callable[[str, str | None, int | None], EngineResu
         from headroom_mcp.engines.code import compress_code
 
         return compress_code
+    if kind == "logs":
+        from headroom_mcp.engines.logs import compress_logs
+
+        return compress_logs
     from headroom_mcp.engines.text import compress_text
 
     return compress_text

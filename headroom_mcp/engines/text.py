@@ -78,7 +78,7 @@ _ERROR_STEMS = (
 )
 
 
-def _error_candidates(lines: list[str]) -> list[int]:
+def error_candidate_rows(lines: list[str]) -> list[int]:
     """Indexes of lines holding an error stem; str.find in C beats a big regex ~20x."""
     joined = "\n".join(lines).lower()
     starts = [0]
@@ -99,7 +99,7 @@ def _error_lines(lines: list[str]) -> list[int]:
     """Indexes of error-like lines, the first of each shape (numbers masked)."""
     seen: set[str] = set()
     picked: list[int] = []
-    for i in _error_candidates(lines):
+    for i in error_candidate_rows(lines):
         if not ERROR_RE.search(lines[i]):
             continue  # a stem inside a longer word, e.g. "errorless"
         shape = _DIGITS_RE.sub("0", lines[i].strip())

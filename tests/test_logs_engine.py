@@ -1,0 +1,72 @@
+from headroom_mcp.engines.base import MARKER_PREFIX
+from headroom_mcp.engines.log_lines import template_of
+from headroom_mcp.engines.logs import compress_logs, mine
+from headroom_mcp.tokens import count_tokens
+from tests.conftest import sample
+
+
+def shown_lines(text):
+    return [line for line in text.splitlines() if not line.startswith(MARKER_PREFIX)]
+
+
+def test_an_exception_is_kept_with_its_whole_traceback_and_the_line_before():
+    content = sample("logs/worker.log")
+    text = compress_logs(content, None, None).text
+    lines = content.splitlines()
+    error_at = next(i for i, line in enumerate(lines) if " ERROR " in line)
+    trace_end = next(i for i in range(error_at + 1, len(lines)) if " INFO " in lines[i])
+    for line in lines[error_at - 1 : trace_end]:
+        assert line in text.splitlines()
+    assert "KeyError: 'customer_id'" in text
+
+
+def test_the_header_gives_the_time_range_and_counts():
+    content = sample("logs/worker.log")
+    header = compress_logs(content, None, None).text.splitlines()[0]
+    first_stamp = content.splitlines()[0][:23]
+    assert header.startswith(f"{MARKER_PREFIX} logs:")
+    assert f"from {first_stamp}" in header and "1 error-level events" in header
+
+
+def test_repeated_lines_collapse_into_a_template_with_its_count():
+    text = compress_logs(sample("logs/worker.log"), None, None).text
+    assert f"{MARKER_PREFIX}: x400 INFO worker: job <*> done in <*> ms, queue depth <*>]" in text
+
+
+def test_every_shown_line_is_from_the_input():
+    content = sample("logs/dpkg.log")
+    source = set(content.splitlines())
+    for line in shown_lines(compress_logs(content, "libc-bin", None).text):
+        assert line in source
+
+
+def test_query_matches_come_first_and_rare_events_follow():
+    content = sample("logs/dpkg.log")
+    result = compress_logs(content, "which version of libsystemd0 was installed", None)
+    assert any("libsystemd0" in line for line in shown_lines(result.text))
+    assert count_tokens(result.text) < 0.1 * count_tokens(content)
+
+
+def test_budget_is_respected():
+    result = compress_logs(sample("logs/dpkg.log"), None, 500)
+    assert count_tokens(result.text) <= 500
+
+
+def test_lines_that_differ_only_in_numbers_and_ids_share_a_template():
+    a = template_of("Got exception while serving blk_-29181 to /10.251.90.64:")
+    b = template_of("Got exception while serving blk_51264 to /10.250.11.100:")
+    assert a == b
+    assert template_of("Invalid user admin from 1.2.3.4") != template_of(
+        "Invalid user root from 1.2.3.4"
+    )
+
+
+def test_continuation_lines_belong_to_the_event_above():
+    mined = mine(sample("logs/worker.log").splitlines())
+    error = next(e for e in mined.events if e.severe)
+    assert error.last - error.first >= 4
+
+
+def test_unstructured_text_falls_back_to_the_text_engine():
+    content = "\n".join(f"plain line {i} without a timestamp" for i in range(500))
+    assert compress_logs(content, None, None).transforms[0].startswith("text:")
