@@ -126,6 +126,14 @@ def engine_for(kind: Kind) -> Callable[[str, str | None, int | None], EngineResu
         from headroom_mcp.engines.logs import compress_logs
 
         return compress_logs
+    if kind == "search":
+        from headroom_mcp.engines.search import compress_search
+
+        return compress_search
+    if kind == "diff":
+        from headroom_mcp.engines.diff import compress_diff
+
+        return compress_diff
     from headroom_mcp.engines.text import compress_text
 
     return compress_text

@@ -59,6 +59,32 @@ class Mined:
     events: list[Event]
     counts: Counter[str] = field(default_factory=Counter)
     first_of: dict[str, int] = field(default_factory=dict)  # template -> event index
+    family: dict[str, int] = field(default_factory=dict)  # template -> family id
+    family_counts: Counter[int] = field(default_factory=Counter)
+
+
+FAMILY_SIMILARITY = 0.7  # share of equal tokens for two templates to be one family
+
+
+def group_families(templates: list[str]) -> dict[str, int]:
+    """Drain-style: templates of equal length whose tokens mostly agree form one family, so
+    "Failed password for invalid user admin" and "... user root" count as one kind of event."""
+    families: dict[int, list[tuple[list[str], int]]] = {}
+    out: dict[str, int] = {}
+    candidates_ids: list[int] = []
+    for template in templates:
+        tokens = template.split()
+        candidates = families.setdefault(len(tokens), [])
+        for pattern, family_id in candidates:
+            same = sum(1 for a, b in zip(pattern, tokens, strict=True) if a == b)
+            if same >= FAMILY_SIMILARITY * len(tokens):
+                out[template] = family_id
+                break
+        else:
+            out[template] = next_id = len(candidates_ids)
+            candidates_ids.append(next_id)
+            candidates.append((tokens, next_id))
+    return out
 
 
 def mine(lines: list[str]) -> Mined:
@@ -86,6 +112,9 @@ def mine(lines: list[str]) -> Mined:
     for n, event in enumerate(events):
         mined.counts[event.template] += 1
         mined.first_of.setdefault(event.template, n)
+    mined.family = group_families(list(mined.counts))
+    for template, count in mined.counts.items():
+        mined.family_counts[mined.family[template]] += count
     return mined
 
 
@@ -130,32 +159,45 @@ def _query_events(lines: list[str], mined: Mined, query: str | None) -> list[int
 def _priorities(lines: list[str], mined: Mined, query: str | None) -> list[tuple[int, bool]]:
     """(event index, with context line) in the order events earn their place.
 
-    Query matches; the first and last events; the first of each error-level template, then of
-    each template with error words (with the line before, and any stack trace); every event of
-    a rare template; then further distinct error messages, one per template per round, so a
-    flood of one error cannot crowd out the others.
+    Query matches; the first and last events; the first error-level event of each family of
+    templates, then the first with error words (each with the line before, and any stack
+    trace); every event of a rare family (truly one-off events), then of a rare template; then
+    further distinct error messages, one per template per round, so a flood of one error
+    cannot crowd out the others.
     """
+    events = mined.events
     order: list[tuple[int, bool]] = [(n, False) for n in _query_events(lines, mined, query)]
-    order += [(0, False), (len(mined.events) - 1, False)]
+    order += [(0, False), (len(events) - 1, False)]
     by_template: dict[str, list[int]] = {}
     seen_messages: set[str] = set()
-    for n, event in enumerate(mined.events):
+    for n, event in enumerate(events):
         if event.severe or event.error_words:
             message = message_of(lines[event.first]).strip()
             if message not in seen_messages:
                 seen_messages.add(message)
                 by_template.setdefault(event.template, []).append(n)
-    severe_first = [ns for ns in by_template.values() if mined.events[ns[0]].severe]
-    wordy_first = [ns for ns in by_template.values() if not mined.events[ns[0]].severe]
-    order += [(ns[0], True) for ns in severe_first + wordy_first]
+    groups = sorted(by_template.values(), key=lambda ns: (not events[ns[0]].severe, ns[0]))
+    families_seen: set[int] = set()
+    later: list[list[int]] = []
+    for ns in groups:
+        family = mined.family[events[ns[0]].template]
+        if family in families_seen:
+            later.append(ns)
+        else:
+            families_seen.add(family)
+            order.append((ns[0], True))
+    rare_family = [
+        n for n, e in enumerate(events)
+        if mined.family_counts[mined.family[e.template]] <= RARE_TEMPLATE_MAX
+    ]  # fmt: skip
+    order += [(n, False) for n in rare_family]
+    order += [(ns[0], True) for ns in later]
     order += [
-        (n, False)
-        for n, e in enumerate(mined.events)
-        if mined.counts[e.template] <= RARE_TEMPLATE_MAX
+        (n, False) for n, e in enumerate(events) if mined.counts[e.template] <= RARE_TEMPLATE_MAX
     ]
-    rounds = max((len(ns) for ns in by_template.values()), default=0)
+    rounds = max((len(ns) for ns in groups), default=0)
     for r in range(1, rounds):
-        order += [(ns[r], False) for ns in (*severe_first, *wordy_first) if len(ns) > r]
+        order += [(ns[r], False) for ns in groups if len(ns) > r]
     return order
 
 
