@@ -31,7 +31,7 @@ async def once(home: str) -> float:
         await session.initialize()
         tools = (await session.list_tools()).tools
         elapsed = time.perf_counter() - start
-    assert len(tools) == 3
+    assert len(tools) == 5
     return elapsed
 
 

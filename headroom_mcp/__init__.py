@@ -5,8 +5,9 @@
 >>> headroom_mcp.retrieve(result.hash, query="order 1234")
 """
 
-from headroom_mcp.api import compress, retrieve, stats
+from headroom_mcp.api import compress, read, retrieve, run, stats
 from headroom_mcp.errors import (
+    AccessDenied,
     ConfigError,
     ContentRejected,
     HeadroomMcpError,
@@ -14,21 +15,32 @@ from headroom_mcp.errors import (
     StoreError,
     UnknownHash,
 )
-from headroom_mcp.results import CompressResult, RetrieveResult, StatsResult
+from headroom_mcp.results import (
+    CompressResult,
+    ReadResult,
+    RetrieveResult,
+    RunResult,
+    StatsResult,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AccessDenied",
     "CompressResult",
     "ConfigError",
     "ContentRejected",
     "HeadroomMcpError",
     "InvalidArgument",
+    "ReadResult",
     "RetrieveResult",
+    "RunResult",
     "StatsResult",
     "StoreError",
     "UnknownHash",
     "compress",
+    "read",
     "retrieve",
+    "run",
     "stats",
 ]

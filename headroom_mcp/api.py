@@ -9,12 +9,22 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
 
 from headroom_mcp.config import Settings, load_settings
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, query_terms
-from headroom_mcp.errors import ContentRejected, InvalidArgument
-from headroom_mcp.results import CompressResult, RetrievedPart, RetrieveResult, StatsResult
-from headroom_mcp.router import KINDS, Kind, detect_kind, engine_for
+from headroom_mcp.errors import AccessDenied, ContentRejected, InvalidArgument
+from headroom_mcp.results import (
+    CompressResult,
+    ReadResult,
+    RetrievedPart,
+    RetrieveResult,
+    RunResult,
+    StatsResult,
+)
+from headroom_mcp.router import KINDS, Kind, detect_kind, engine_for, kind_from_name
 from headroom_mcp.store import CcrStore, UnitHit
 from headroom_mcp.tokens import count_tokens
 
@@ -92,13 +102,14 @@ def compress(
     kind: str = "auto",
     max_tokens: int | None = None,
     *,
+    name: str | None = None,
     client: str | None = None,
 ) -> CompressResult:
     """Store `content` and return a compressed view of it that keeps what matters for `query`.
 
     Content under the passthrough threshold (HEADROOM_MCP_MIN_TOKENS) comes back unchanged, as
     does content that compression would not make smaller. The output never exceeds
-    `max_tokens` when it is given.
+    `max_tokens` when it is given. `name` (a file name) helps pick the kind and language.
 
     Raises:
         ContentRejected: the content is not valid Unicode or is over the size limit.
@@ -114,6 +125,8 @@ def compress(
     _check_content(content, settings)
     tokens = count_tokens(content)
     binary = looks_binary(content)
+    if kind == "auto" and not binary and name:
+        kind = kind_from_name(name) or "auto"
     detected: Kind = "text" if binary else (detect_kind(content) if kind == "auto" else kind)  # type: ignore[assignment]
     transforms = [f"router:{detected}" if kind == "auto" else f"kind:{detected}"]
 
@@ -127,7 +140,9 @@ def compress(
             content, stored.short, detected, tokens, [*transforms, f"passthrough:{reason}"]
         )
     else:
-        result = _compressed(content, query, max_tokens, stored.short, detected, tokens, transforms)
+        result = _compressed(
+            content, query, max_tokens, stored.short, detected, tokens, transforms, name
+        )
     store.record_event(
         "compress",
         kind=detected,
@@ -152,9 +167,11 @@ def _passthrough(
     return CompressResult(content, short, kind, tokens, tokens, 0.0, transforms)
 
 
-def _run_engine(kind: Kind, content: str, query: str | None, budget: int | None) -> EngineResult:
+def _run_engine(
+    kind: Kind, content: str, query: str | None, budget: int | None, name: str | None = None
+) -> EngineResult:
     try:
-        return engine_for(kind)(content, query, budget)
+        return engine_for(kind, name)(content, query, budget)
     except (ValueError, RecursionError) as exc:
         # Forced kind that does not fit (kind="json" on text): the text engine always works.
         logger.info("engine %s declined (%s); using text", kind, type(exc).__name__)
@@ -174,9 +191,10 @@ def _compressed(
     kind: Kind,
     tokens: int,
     transforms: list[str],
+    name: str | None = None,
 ) -> CompressResult:
     budget = None if max_tokens is None else max(1, max_tokens - MARKER_RESERVE_TOKENS)
-    result = _run_engine(kind, content, query, budget)
+    result = _run_engine(kind, content, query, budget, name)
     text = result.text
     if result.omitted:
         text += "\n" + retrieve_marker(result.omitted, short, query)
@@ -375,3 +393,97 @@ def stats() -> StatsResult:
 
     settings, store = _context()
     return collect_stats(store, settings.price_per_million_tokens)
+
+
+def _roots(settings: Settings, client_roots: Sequence[Path] | None) -> list[Path]:
+    """The client's MCP roots when it offered any, else HEADROOM_MCP_ROOTS, else the cwd."""
+    chosen = client_roots or settings.roots or (Path.cwd(),)
+    return [Path(r).expanduser().resolve() for r in chosen]
+
+
+def _line_range(text: str, lines: str) -> tuple[str, str]:
+    """The 1-based inclusive range START-END (or START) of `text`, and how it was read."""
+    match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)?)?\s*", lines)
+    if not match:
+        raise InvalidArgument(f'lines={lines!r} is not a range: use "120-200", "120-" or "120".')
+    all_lines = text.splitlines(keepends=True)
+    first = int(match[1])
+    last = int(match[2]) if match[2] else (len(all_lines) if "-" in lines else first)
+    if first < 1 or last < first:
+        raise InvalidArgument(f"lines={lines!r}: start at 1 and end at or after the start.")
+    return "".join(
+        all_lines[first - 1 : last]
+    ), f"{first}-{min(last, len(all_lines))} of {len(all_lines)}"
+
+
+def read(
+    path: str,
+    query: str | None = None,
+    max_tokens: int | None = None,
+    lines: str | None = None,
+    *,
+    roots: Sequence[Path] | None = None,
+    client: str | None = None,
+) -> ReadResult:
+    """Read a file inside the allowed roots and return it compressed; the original is stored.
+
+    Raises:
+        AccessDenied: outside the roots (also through `..` or a symlink), a likely secret,
+            binary, or too large.
+    """
+    from headroom_mcp.access import check_readable, resolve_inside
+
+    settings, _ = _context()
+    resolved = resolve_inside(path, _roots(settings, roots))
+    limit = settings.max_content_bytes if lines is None else 2**62
+    check_readable(resolved, settings.allow_secrets, limit)
+    try:
+        text = resolved.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise AccessDenied(
+            f"Refusing to read {resolved}: byte {exc.start} is not UTF-8, so it is not text."
+        ) from None
+    span = f"1-{text.count(chr(10)) + 1}"
+    if lines is not None:
+        text, span = _line_range(text, lines)
+    result = compress(text, query, "auto", max_tokens, name=resolved.name, client=client)
+    return ReadResult(**asdict(result), path=str(resolved), lines_read=span)
+
+
+def run(
+    argv: list[str],
+    query: str | None = None,
+    max_tokens: int | None = None,
+    cwd: str | None = None,
+    *,
+    roots: Sequence[Path] | None = None,
+    client: str | None = None,
+) -> RunResult:
+    """Run one allowlisted command (no shell) and return its output compressed.
+
+    Raises:
+        AccessDenied: headroom_run is off, the command is not allowlisted, a path argument or
+            `cwd` is outside the roots, or the command timed out (its partial output is stored).
+    """
+    from headroom_mcp.access import resolve_inside
+    from headroom_mcp.runner import check_command, kind_for, run_command
+
+    settings, _ = _context()
+    allowed_roots = _roots(settings, roots)
+    check_command(argv, settings.run_allow, allowed_roots)
+    workdir = resolve_inside(cwd, allowed_roots) if cwd else allowed_roots[0]
+    output = run_command(argv, workdir, settings.run_timeout_seconds, settings.run_max_output_bytes)
+    if output.timed_out:
+        partial = compress(output.text, query, kind_for(argv), client=client)
+        raise AccessDenied(
+            f"{' '.join(argv)!r} timed out after {settings.run_timeout_seconds:g} s "
+            "(HEADROOM_MCP_RUN_TIMEOUT_SECONDS) and was stopped. Its partial output is stored: "
+            f'headroom_retrieve(hash="{partial.hash}").'
+        )
+    result = compress(output.text, query, kind_for(argv), max_tokens, client=client)
+    return RunResult(
+        **asdict(result),
+        command=list(argv),
+        exit_code=output.exit_code,
+        output_truncated=output.truncated,
+    )

@@ -19,6 +19,8 @@ DEFAULT_MAX_STORE_BYTES = 2 * 1024**3
 DEFAULT_PRICE_PER_MILLION_TOKENS = 3.00  # USD per million input tokens (Claude Sonnet class)
 DEFAULT_MIN_TOKENS = 300  # content under this many tokens comes back unchanged
 DEFAULT_MAX_CONTENT_BYTES = 64 * 1024**2
+DEFAULT_RUN_TIMEOUT_SECONDS = 60
+DEFAULT_RUN_MAX_OUTPUT_BYTES = 16 * 1024**2
 
 ENV_VARS: dict[str, str] = {
     "HEADROOM_MCP_HOME": "folder holding the store (store.db); default: the per-user data dir",
@@ -29,6 +31,13 @@ ENV_VARS: dict[str, str] = {
     "HEADROOM_MCP_MIN_TOKENS": f"shorter content passes unchanged ({DEFAULT_MIN_TOKENS} tokens)",
     "HEADROOM_MCP_MAX_CONTENT_BYTES": f"largest content accepted ({DEFAULT_MAX_CONTENT_BYTES})",
     "HEADROOM_MCP_TOKEN": "bearer token required by the HTTP transports (required off loopback)",
+    "HEADROOM_MCP_ROOTS": "folders headroom_read/headroom_run may use (os.pathsep-separated); "
+    "default: the client's MCP roots, else the working directory",
+    "HEADROOM_MCP_ALLOW_SECRETS": "comma-separated globs of secret-looking files headroom_read "
+    "may open anyway",
+    "HEADROOM_MCP_RUN_ALLOW": "comma-separated commands headroom_run may run (off when empty)",
+    "HEADROOM_MCP_RUN_TIMEOUT_SECONDS": f"run time limit ({DEFAULT_RUN_TIMEOUT_SECONDS})",
+    "HEADROOM_MCP_RUN_MAX_OUTPUT_BYTES": f"run output cap ({DEFAULT_RUN_MAX_OUTPUT_BYTES})",
 }
 
 
@@ -43,6 +52,11 @@ class Settings:
     min_tokens: int = DEFAULT_MIN_TOKENS
     max_content_bytes: int = DEFAULT_MAX_CONTENT_BYTES
     http_token: str | None = None
+    roots: tuple[Path, ...] = ()
+    allow_secrets: tuple[str, ...] = ()
+    run_allow: tuple[str, ...] = ()
+    run_timeout_seconds: float = DEFAULT_RUN_TIMEOUT_SECONDS
+    run_max_output_bytes: int = DEFAULT_RUN_MAX_OUTPUT_BYTES
 
     @property
     def db_path(self) -> Path:
@@ -87,4 +101,23 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             _number(env, "HEADROOM_MCP_MAX_CONTENT_BYTES", DEFAULT_MAX_CONTENT_BYTES, minimum=1)
         ),
         http_token=env.get("HEADROOM_MCP_TOKEN") or None,
+        roots=tuple(
+            Path(p).expanduser().resolve()
+            for p in env.get("HEADROOM_MCP_ROOTS", "").split(os.pathsep)
+            if p.strip()
+        ),
+        allow_secrets=_list(env, "HEADROOM_MCP_ALLOW_SECRETS"),
+        run_allow=_list(env, "HEADROOM_MCP_RUN_ALLOW"),
+        run_timeout_seconds=_number(
+            env, "HEADROOM_MCP_RUN_TIMEOUT_SECONDS", DEFAULT_RUN_TIMEOUT_SECONDS, minimum=0.1
+        ),
+        run_max_output_bytes=int(
+            _number(
+                env, "HEADROOM_MCP_RUN_MAX_OUTPUT_BYTES", DEFAULT_RUN_MAX_OUTPUT_BYTES, minimum=1
+            )
+        ),
     )
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())

@@ -4,6 +4,8 @@
     ├── ContentRejected         the content cannot be stored or compressed as given
     ├── UnknownHash             no original is stored under that hash (never stored, or evicted)
     ├── InvalidArgument         a parameter is out of range or malformed (hash, max_tokens, kind)
+    ├── AccessDenied            headroom_read/headroom_run refused: outside the roots, a secret,
+    │                           binary, not allowlisted, or timed out
     ├── StoreError              the SQLite store cannot be opened or written
     └── ConfigError             a setting or command-line flag is wrong
 
@@ -28,6 +30,10 @@ class UnknownHash(HeadroomMcpError):
 
 class InvalidArgument(HeadroomMcpError):
     """A parameter is malformed or out of range."""
+
+
+class AccessDenied(HeadroomMcpError):
+    """headroom_read or headroom_run refused, saying which setting would allow it."""
 
 
 class StoreError(HeadroomMcpError):

@@ -27,6 +27,23 @@ class CompressResult:
 
 
 @dataclass(frozen=True)
+class ReadResult(CompressResult):
+    """What headroom_read returns: a compressed file, with the path and line range read."""
+
+    path: str = ""
+    lines_read: str = ""
+
+
+@dataclass(frozen=True)
+class RunResult(CompressResult):
+    """What headroom_run returns: the command's compressed output and how it ended."""
+
+    command: list[str] | None = None
+    exit_code: int | None = None
+    output_truncated: bool = False
+
+
+@dataclass(frozen=True)
 class RetrievedPart:
     """One returned unit of an original: where it is, and its character offsets."""
 

@@ -8,8 +8,10 @@ on 50 MB inputs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import Literal
 
 from headroom_mcp.engines.base import EngineResult
@@ -112,8 +114,30 @@ def detect_kind(content: str) -> Kind:
     return "text"
 
 
-def engine_for(kind: Kind) -> Callable[[str, str | None, int | None], EngineResult]:
-    """The engine that compresses `kind`; the text engine until a kind has its own."""
+_KIND_BY_SUFFIX: dict[str, Kind] = {
+    ".json": "json", ".jsonl": "json", ".ndjson": "json", ".geojson": "json", ".log": "logs",
+    ".diff": "diff", ".patch": "diff",
+}  # fmt: skip
+
+
+def kind_from_name(name: str) -> Kind | None:
+    """The kind a file name promises (a source extension, .json, .log, .diff), if any."""
+    from headroom_mcp.engines.code_languages import language_from_name
+
+    if language_from_name(name):
+        return "code"
+    return _KIND_BY_SUFFIX.get(PurePath(name).suffix.lower())
+
+
+def engine_for(
+    kind: Kind, name: str | None = None
+) -> Callable[[str, str | None, int | None], EngineResult]:
+    """The engine that compresses `kind`; `name` (a file name) fixes a code file's language."""
+    if kind == "code" and name:
+        from headroom_mcp.engines.code import compress_code
+        from headroom_mcp.engines.code_languages import language_from_name
+
+        return functools.partial(compress_code, language=language_from_name(name))
     if kind == "json":
         from headroom_mcp.engines.json_records import compress_json
 

@@ -7,18 +7,32 @@ load on the first tool call, so `list_tools` answers right after spawn.
 from __future__ import annotations
 
 import logging
+import warnings
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
 
+import anyio
 import anyio.to_thread
+from mcp import MCPDeprecationWarning
+from mcp import MCPError as McpError
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 
 from headroom_mcp import api
 from headroom_mcp.errors import HeadroomMcpError
-from headroom_mcp.results import CompressResult, RetrieveResult, StatsResult
+from headroom_mcp.results import (
+    CompressResult,
+    ReadResult,
+    RetrieveResult,
+    RunResult,
+    StatsResult,
+)
 
 logger = logging.getLogger(__name__)
+ROOTS_TIMEOUT_SECONDS = 3
 
 INSTRUCTIONS = """\
 headroom keeps your context small. When a tool result, file, log, JSON payload, search output
@@ -28,10 +42,16 @@ for that query (matching records, errors, outliers, head and tail) plus a hash.
 Nothing is lost: the full original is stored locally. Every compressed result ends with a
 "[headroom: ...]" line naming what was left out; call headroom_retrieve(hash=..., query=...)
 to get back just the parts you need, or headroom_retrieve(hash=...) for the exact original.
+Better still, fetch content through headroom so the full text never enters your context:
+headroom_read(path, query) instead of reading a large file, and headroom_run(argv, query) for
+commands such as rg, grep, git diff or pytest when the user has enabled them.
 Lines starting with "[headroom" are notes from headroom, not part of the content.
 headroom_stats reports tokens saved."""
 
 app = MCPServer("headroom", instructions=INSTRUCTIONS, version="0.1.0")
+READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
+STORES = ToolAnnotations(read_only_hint=False, idempotent_hint=True, open_world_hint=False)
+RUNS_COMMANDS = ToolAnnotations(read_only_hint=False, idempotent_hint=False, open_world_hint=False)
 
 
 def _client_name(ctx: Context | None) -> str | None:
@@ -51,9 +71,7 @@ async def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
         raise ToolError(str(exc)) from exc
 
 
-@app.tool(
-    annotations=ToolAnnotations(read_only_hint=False, idempotent_hint=True, open_world_hint=False)
-)
+@app.tool(annotations=STORES)
 async def headroom_compress(
     content: str,
     query: str | None = None,
@@ -75,9 +93,7 @@ async def headroom_compress(
     return result
 
 
-@app.tool(
-    annotations=ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
-)
+@app.tool(annotations=READ_ONLY)
 async def headroom_retrieve(
     hash: str,
     query: str | None = None,
@@ -96,9 +112,75 @@ async def headroom_retrieve(
     return result
 
 
-@app.tool(
-    annotations=ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
-)
+@app.tool(annotations=READ_ONLY)
+async def headroom_read(
+    path: str,
+    query: str | None = None,
+    max_tokens: int | None = None,
+    lines: str | None = None,
+    ctx: Context | None = None,
+) -> ReadResult:
+    """Read a file already compressed, instead of reading it whole and compressing it after.
+
+    Use it in place of a plain file read for anything large (source files, logs, JSON, docs):
+    only the compressed view enters your context, and the whole file stays retrievable with
+    headroom_retrieve. `query` says what you need ("how is the token refreshed"); `lines`
+    ("120-200") reads a range. Works inside the allowed roots only; secrets (.env, keys) and
+    binary files are refused.
+    """
+    roots = await _client_roots(ctx)
+    result: ReadResult = await _call(
+        api.read, path, query, max_tokens, lines, roots=roots, client=_client_name(ctx)
+    )
+    return result
+
+
+@app.tool(annotations=RUNS_COMMANDS)
+async def headroom_run(
+    argv: list[str],
+    query: str | None = None,
+    max_tokens: int | None = None,
+    cwd: str | None = None,
+    ctx: Context | None = None,
+) -> RunResult:
+    """Run an allowlisted command (e.g. ["rg", "-n", "TODO"], ["git", "diff"], ["pytest", "-q"])
+    and get its output compressed: grep output as search results, diffs as diffs, test runs as
+    logs. No shell; runs inside the allowed roots with a time limit. `exit_code` tells how it
+    ended. Off unless the user set HEADROOM_MCP_RUN_ALLOW.
+    """
+    roots = await _client_roots(ctx)
+    result: RunResult = await _call(
+        api.run, argv, query, max_tokens, cwd, roots=roots, client=_client_name(ctx)
+    )
+    return result
+
+
+async def _client_roots(ctx: Context | None) -> list[Path] | None:
+    """The client's MCP roots as local paths, when it declares the capability; else None."""
+    try:
+        session = ctx.session if ctx is not None else None
+        capabilities = session.client_capabilities if session is not None else None
+    except (AttributeError, LookupError, ValueError):
+        return None
+    if session is None or capabilities is None or getattr(capabilities, "roots", None) is None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MCPDeprecationWarning)  # roots: deprecated 2026-07-28
+            with anyio.fail_after(ROOTS_TIMEOUT_SECONDS):
+                listed = await session.list_roots()
+    except (TimeoutError, McpError) as exc:
+        logger.info("client roots unavailable: %s", type(exc).__name__)
+        return None
+    paths = []
+    for root in listed.roots:
+        parsed = urlparse(str(root.uri))
+        if parsed.scheme == "file":
+            paths.append(Path(url2pathname(unquote(parsed.path))))
+    return paths or None
+
+
+@app.tool(annotations=READ_ONLY)
 async def headroom_stats() -> StatsResult:
     """Tokens and estimated cost saved so far, per content kind and client, with recent calls."""
     result: StatsResult = await _call(api.stats)

@@ -23,7 +23,10 @@ def test_configuration_reads_only_documented_variables():
     assert set(re.findall(r'"(HEADROOM_MCP_[A-Z_]+)"', source)) == set(ENV_VARS)
 
 
-@pytest.mark.parametrize("tool", ["headroom_compress", "headroom_retrieve", "headroom_stats"])
+@pytest.mark.parametrize(
+    "tool",
+    ["headroom_compress", "headroom_retrieve", "headroom_stats", "headroom_read", "headroom_run"],
+)
 def test_every_tool_has_a_section_with_a_real_call(tool):
     text = (DOCS / "tools.md").read_text()
     assert f"## {tool}" in text

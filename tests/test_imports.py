@@ -72,3 +72,14 @@ def test_the_store_never_imports_an_engine():
                 path.name,
                 name,
             )
+
+
+def test_the_installed_package_imports_from_any_working_directory(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-c", "import headroom_mcp.server as s; print(s.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip().endswith("headroom_mcp/server.py")

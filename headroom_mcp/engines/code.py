@@ -333,7 +333,8 @@ def render(lines: list[str], folds: list[tuple[int, int]]) -> tuple[str, int]:
             row += 1
             continue
         last = marks[row]
-        indent = lines[row][: len(lines[row]) - len(lines[row].lstrip())]
+        first_text = next((lines[r] for r in range(row, last + 1) if lines[r].strip()), "")
+        indent = first_text[: len(first_text) - len(first_text.lstrip())]
         count = last - row + 1
         out.append(f"{indent}{MARKER_PREFIX}: {count} lines folded (L{row + 1}-{last + 1})]")
         folded += count
