@@ -15,6 +15,7 @@ from pathlib import Path
 
 from headroom_mcp.config import Settings, load_settings
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, query_terms
+from headroom_mcp.engines.log_lines import template_of
 from headroom_mcp.errors import AccessDenied, ContentRejected, InvalidArgument
 from headroom_mcp.results import (
     CompressResult,
@@ -34,7 +35,7 @@ MAX_TOKENS_LIMIT = 10_000_000
 MIN_MAX_TOKENS = 50
 MARKER_RESERVE_TOKENS = 80  # room kept for the final marker line inside max_tokens
 DEFAULT_RETRIEVE_TOKENS = 2000
-MAX_RETRIEVE_PARTS = 8
+MAX_RETRIEVE_PARTS = 40
 RETRIEVE_SHARE_OF_BEST = 0.5  # parts scoring under this share of the best match are left out
 _HASH_RE = re.compile(r"^[0-9a-f]{6,64}$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f]")
@@ -355,14 +356,20 @@ def _matching(
         )
     best = hits[0].score
     chosen: list[UnitHit] = []
+    shapes: set[str] = set()
     spent = 0
     for hit in hits:
         if len(chosen) >= MAX_RETRIEVE_PARTS or hit.score < RETRIEVE_SHARE_OF_BEST * best:
             break
-        cost = count_tokens(content[hit.start : hit.end]) + 12
+        text = content[hit.start : hit.end]
+        shape = template_of(text)  # the same line again with other numbers or ids adds little
+        if shape in shapes:
+            continue
+        cost = count_tokens(text) + 12
         if spent + cost > budget and chosen:
             continue
         chosen.append(hit)
+        shapes.add(shape)
         spent += cost
     chosen.sort(key=lambda h: h.seq)
     blocks = [f"{MARKER_PREFIX}: {h.location}]\n{content[h.start : h.end]}" for h in chosen]

@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 WINDOW_LINES = 10
 WINDOW_MAX_CHARS = 4000
+MAX_EVENT_UNIT_CHARS = 8 * 1024**2  # bigger logs get line windows: a unit per line is too many
 
 
 def line_starts(content: str) -> list[int]:
@@ -89,9 +90,43 @@ def _line_of(starts: list[int], offset: int) -> int:
     return bisect.bisect_right(starts, offset)
 
 
+ERROR_TAGS = "error errors failure failures failed exception exceptions problem"
+RARE_TAGS = "unusual rare event events"
+
+
+def log_event_units(content: str, starts: list[int]) -> list[Unit]:
+    """One unit per log event (its continuation lines included), tagged when the logs engine
+    would call it an error or a rare event."""
+    from headroom_mcp.engines.logs import RARE_TEMPLATE_MAX, mine
+
+    lines = content.split("\n")
+    mined = mine(lines)
+    units = []
+    for event in mined.events:
+        start = starts[event.first]
+        end = starts[event.last + 1] - 1 if event.last + 1 < len(starts) else len(content)
+        if end <= start:
+            continue
+        tags = []
+        if event.severe or event.error_words:
+            tags.append(ERROR_TAGS)
+        family = mined.family[event.template]
+        if mined.family_counts[family] <= RARE_TEMPLATE_MAX:
+            tags.append(RARE_TAGS)
+        where = (
+            f"line {event.first + 1}"
+            if event.first == event.last
+            else f"lines {event.first + 1}-{event.last + 1}"
+        )
+        units.append(Unit(start, end, where, " ".join(tags)))
+    return units
+
+
 def split_units(content: str, kind: str) -> list[Unit]:
     """Retrievable units of `content`, in original order."""
     starts = line_starts(content)
+    if kind == "logs" and len(content) <= MAX_EVENT_UNIT_CHARS:
+        return log_event_units(content, starts)
     if kind == "json":
         try:
             return json_record_units(content, starts)

@@ -181,3 +181,11 @@ def test_fifty_megabytes_of_log_compress_and_round_trip():
     assert "ERROR worker-3 database connection refused" in result.compressed
     assert result.compressed_tokens < 4000
     assert retrieve(result.hash).content == content
+
+
+def test_retrieving_errors_from_a_log_returns_whole_events_once_each():
+    result = compress(sample("logs/worker.log"))
+    back = retrieve(result.hash, query="what errors or exceptions happened")
+    assert back.parts[0].location.startswith("lines ")  # the event with its traceback
+    assert "KeyError: 'customer_id'" in back.content
+    assert back.content.count("failed while loading the invoice") == 1

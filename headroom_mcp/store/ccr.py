@@ -33,11 +33,16 @@ WRITE_RETRIES = 5
 
 @dataclass(frozen=True)
 class Unit:
-    """A retrievable part of an original: a character slice and where it sits."""
+    """A retrievable part of an original: a character slice and where it sits.
+
+    `tags` are extra words indexed with the unit but never shown (e.g. "error" on a log event
+    the logs engine flags), so a plain-words query can reach what the text does not spell out.
+    """
 
     start: int
     end: int
     location: str
+    tags: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,7 @@ class CcrStore:
             )
             conn.execute(
                 "INSERT INTO unit_fts (rowid, text, scope) VALUES (?, ?, ?)",
-                (cur.lastrowid, content[unit.start : unit.end], scope),
+                (cur.lastrowid, f"{content[unit.start : unit.end]}\n{unit.tags}", scope),
             )
 
     def resolve(self, hash_text: str) -> str:
