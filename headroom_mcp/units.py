@@ -97,10 +97,9 @@ RARE_TAGS = "unusual rare event events"
 def log_event_units(content: str, starts: list[int]) -> list[Unit]:
     """One unit per log event (its continuation lines included), tagged when the logs engine
     would call it an error or a rare event."""
-    from headroom_mcp.engines.logs import RARE_TEMPLATE_MAX, mine
+    from headroom_mcp.engines.logs import RARE_TEMPLATE_MAX, mine_text
 
-    lines = content.split("\n")
-    mined = mine(lines)
+    _, mined = mine_text(content)
     units = []
     for event in mined.events:
         start = starts[event.first]

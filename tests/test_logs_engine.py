@@ -70,3 +70,10 @@ def test_continuation_lines_belong_to_the_event_above():
 def test_unstructured_text_falls_back_to_the_text_engine():
     content = "\n".join(f"plain line {i} without a timestamp" for i in range(500))
     assert compress_logs(content, None, None).transforms[0].startswith("text:")
+
+
+def test_crlf_logs_show_clean_lines():
+    content = sample("logs/worker.log").replace("\n", "\r\n")
+    text = compress_logs(content, "invoice", None).text
+    assert "\r" not in text
+    assert "KeyError: 'customer_id'" in text.splitlines()

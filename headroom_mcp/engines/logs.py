@@ -12,6 +12,7 @@ lists the most frequent templates with their counts. Everything we add is a mark
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections import Counter
@@ -118,6 +119,18 @@ def mine(lines: list[str]) -> Mined:
     return mined
 
 
+@functools.lru_cache(maxsize=1)
+def mine_text(content: str) -> tuple[list[str], Mined]:
+    """Lines and mined events of `content`, cached for the one call that follows: the store's
+    unit splitter and the engine both need them for the same content, one after the other.
+    Lines keep any trailing \r (callers strip it for display); a final newline adds no line.
+    """
+    lines = content.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines, mine(lines)
+
+
 def _severe_rows(lines: list[str]) -> set[int]:
     """Rows whose head carries an error level, found by one scan of the joined text."""
     joined = "\n".join(line[:200] for line in lines)
@@ -209,11 +222,7 @@ def default_budget(tokens: int, query: str | None = None) -> int:
 
 def compress_logs(content: str, query: str | None, budget: int | None) -> EngineResult:
     """Header, the events that matter in time order, and the most frequent templates."""
-    lines = content.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    lines = [line.rstrip("\r") for line in lines]
-    mined = mine(lines)
+    lines, mined = mine_text(content)
     stamped = sum(1 for e in mined.events if TIMESTAMP_RE.match(lines[e.first]))
     if stamped < MIN_EVENT_START_SHARE * len(lines) or len(mined.events) < 2:
         return compress_text(content, query, budget)
@@ -252,7 +261,7 @@ def _select(lines: list[str], mined: Mined, query: str | None, room: int) -> lis
         new = [r for r in rows if r not in taken]
         if not new:
             continue
-        cost = sum(count_tokens(cut_long_line(lines[r])) + 1 for r in new) + 12
+        cost = sum(count_tokens(cut_long_line(lines[r].rstrip("\r"))) + 1 for r in new) + 12
         if spent + cost > room:
             continue
         chosen.extend(new)
@@ -271,7 +280,7 @@ def _render(lines: list[str], mined: Mined, keep: list[int]) -> tuple[str, int]:
             count = i - prev - 1
             where = f"line {prev + 2}" if count == 1 else f"lines {prev + 2}-{i}"
             out.append(f"{MARKER_PREFIX}: {where} omitted]")
-        out.append(cut_long_line(lines[i]))
+        out.append(cut_long_line(lines[i].rstrip("\r")))
         shown += 1
         n = starts.get(i)
         if n is not None:
