@@ -77,3 +77,15 @@ def test_crlf_logs_show_clean_lines():
     text = compress_logs(content, "invoice", None).text
     assert "\r" not in text
     assert "KeyError: 'customer_id'" in text.splitlines()
+
+
+def test_templates_group_into_families_by_their_leading_message_word():
+    from headroom_mcp.engines.logs import group_families
+
+    families = group_families([
+        "LabSZ sshd[<*>]: Failed password for invalid user admin from <*> port <*> ssh2",
+        "LabSZ sshd[<*>]: Failed password for invalid user root from <*> port <*> ssh2",
+        "LabSZ sshd[<*>]: Accepted password for invalid user fztu from <*> port <*> ssh2",
+    ])  # fmt: skip
+    values = list(families.values())
+    assert values[0] == values[1] != values[2]

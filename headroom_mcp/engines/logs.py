@@ -67,24 +67,34 @@ class Mined:
 FAMILY_SIMILARITY = 0.7  # share of equal tokens for two templates to be one family
 
 
+def _lead_word(tokens: list[str]) -> str:
+    """The first word of the message proper: after a `host proc[pid]:` style header if there
+    is one in the first tokens ("Accepted" in "LabSZ sshd[<*>]: Accepted password ...")."""
+    for i, token in enumerate(tokens[:6]):
+        if token.endswith(":") and i + 1 < len(tokens):
+            return tokens[i + 1]
+    return tokens[0] if tokens else ""
+
+
 def group_families(templates: list[str]) -> dict[str, int]:
-    """Drain-style: templates of equal length whose tokens mostly agree form one family, so
-    "Failed password for invalid user admin" and "... user root" count as one kind of event."""
-    families: dict[int, list[tuple[list[str], int]]] = {}
+    """Drain-style: templates of equal length that start their message with the same word and
+    whose tokens mostly agree form one family, so "Failed password for invalid user admin" and
+    "... user root" count as one kind of event, but "Accepted password ..." does not."""
+    families: dict[tuple[int, str], list[tuple[list[str], int]]] = {}
     out: dict[str, int] = {}
-    candidates_ids: list[int] = []
+    next_id = 0
     for template in templates:
         tokens = template.split()
-        candidates = families.setdefault(len(tokens), [])
+        candidates = families.setdefault((len(tokens), _lead_word(tokens)), [])
         for pattern, family_id in candidates:
             same = sum(1 for a, b in zip(pattern, tokens, strict=True) if a == b)
             if same >= FAMILY_SIMILARITY * len(tokens):
                 out[template] = family_id
                 break
         else:
-            out[template] = next_id = len(candidates_ids)
-            candidates_ids.append(next_id)
+            out[template] = next_id
             candidates.append((tokens, next_id))
+            next_id += 1
     return out
 
 
