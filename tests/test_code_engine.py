@@ -7,7 +7,7 @@ from headroom_mcp.engines.code import compress_code
 from headroom_mcp.tokens import count_tokens
 from tests.conftest import DATA, sample
 
-SOURCES = sorted(p for p in (DATA / "code").iterdir() if p.name != "README.md")
+SOURCES = sorted(p for p in (DATA / "code").iterdir() if p.is_file() and p.name != "README.md")
 FOLD_RE = re.compile(r"^\s*\[headroom: (\d+) lines folded \(L(\d+)-(\d+)\)\]$")
 
 
@@ -103,3 +103,38 @@ def test_fold_markers_are_marked_notes():
     text = compress_code(sample("code/lazy_object_proxy_cext.c"), None, None).text
     folds = [line for line in text.splitlines() if MARKER_PREFIX in line]
     assert folds and all(FOLD_RE.match(line) for line in folds)
+
+
+LANGUAGE_SAMPLES = {
+    "cache.go": ("go", "func (c *Cache) Get(key string) (string, error) {", "defer c.mu.Unlock()"),
+    "ring.rs": ("rust", "    pub fn push(&mut self, value: T) {", "self.items.pop_front();"),
+    "Inventory.java": ("java", "    public void add(String sku, int amount) {", "counts.merge("),
+    "retry.ts": (
+        "typescript",
+        "export async function retry<T>(task: Task<T>, options: RetryOptions): Promise<T> {",
+        "lastError = error;",
+    ),
+    "Badge.tsx": (
+        "tsx", "export function Badge({ label, count }: BadgeProps) {", '<span className="badge">'
+    ),
+    "matrix.cpp": ("cpp", "Matrix identity(std::size_t n) {", "m.at(i, i) = 1.0;"),
+    "Ledger.cs": ("csharp", "        public void Record(decimal amount)", "Balance += amount;"),
+    "slugger.rb": ("ruby", "  def slug(title)", '@seen << candidate'),
+    "Money.php": ("php", "    public function add(Money $other): Money", "$sum = $this->cents"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(LANGUAGE_SAMPLES))
+def test_each_grammar_keeps_signatures_and_folds_bodies(name):
+    from headroom_mcp.engines.code_languages import language_from_name
+
+    language, signature, body_line = LANGUAGE_SAMPLES[name]
+    content = (DATA / "code" / "languages" / name).read_text()
+    for result in (
+        compress_code(content, None, None),
+        compress_code(content, None, None, language=language_from_name(name)),
+    ):
+        assert result.transforms[0].startswith(f"code:{language}:")
+        assert signature in result.text.splitlines()
+        assert body_line not in result.text
+        unfold_check(content, result.text)

@@ -8,7 +8,9 @@ from tests.conftest import CORPUS, DATA
 SAMPLES = sorted(
     p
     for p in DATA.glob("*/*")
-    if not p.name.endswith((".needles.json", "README.md")) and not p.name.startswith("make_")
+    if p.is_file()
+    and not p.name.endswith((".needles.json", "README.md"))
+    and not p.name.startswith("make_")
 )
 
 

@@ -56,6 +56,8 @@ _SIGNS: dict[str, list[str]] = {
                    r"^export (default )?", r"\bconsole\."],
     "typescript": [r"^\s*(export )?(interface|type) \w+", r":\s*(string|number|boolean)\b",
                    r"\bimport .* from '", r"\b(public|private|readonly) \w+:", r"<\w+>\("],
+    "tsx": [r"</[A-Za-z]\w*>", r"<\w+[^<>]*/>", r"\bclassName=", r"^\s*(export )?type \w+ =",
+            r"^\s*(export )?interface \w+", r":\s*(string|number|boolean)\b"],
     "go": [r"^package \w+", r"^func ", r":=", r"\bif err != nil\b", r"^\s*\"[\w./-]+\"$"],
     "rust": [r"^\s*(pub(\(crate\))? )?fn \w+", r"\blet mut\b", r"^\s*impl\b", r"^use \w+(::\w+)*",
              r"\)\s*->\s*[\w&(<\[]", r"\bSelf\b", r"&self\b", r"^\s*///", r"\bmatch \w+ \{"],
