@@ -19,6 +19,7 @@ from headroom_mcp.engines.log_lines import template_of
 from headroom_mcp.errors import AccessDenied, ContentRejected, InvalidArgument
 from headroom_mcp.results import (
     CompressResult,
+    OriginalMatch,
     ReadResult,
     RetrievedPart,
     RetrieveResult,
@@ -248,20 +249,29 @@ def check_hash(hash_text: str) -> str:
 
 
 def retrieve(
-    hash: str,
+    hash: str | None = None,
     query: str | None = None,
     max_tokens: int | None = None,
     *,
     client: str | None = None,
 ) -> RetrieveResult:
-    """The original stored under `hash`, or only the parts of it that match `query`.
+    """The original stored under `hash`, or only the parts of it that match `query`; with a
+    query and no hash, the stored originals that match it, each with its best snippet.
 
     Raises:
         UnknownHash: nothing is stored under that hash (never stored here, or expired).
-        InvalidArgument: the hash is malformed or `max_tokens` is out of range.
+        InvalidArgument: the hash is malformed, `max_tokens` is out of range, or neither a hash
+            nor a query was given.
     """
     _check_max_tokens(max_tokens)
     _, store = _context()
+    if hash is None or (isinstance(hash, str) and not hash.strip()):
+        if not query or not query.strip():
+            raise InvalidArgument(
+                "Give a hash (from a headroom_compress result), a query, or both: "
+                'headroom_retrieve(query="payment timeout") searches everything stored.'
+            )
+        return _search_everything(store, query, max_tokens, client)
     digest = store.resolve(check_hash(hash))
     original = store.get(digest)
     content = original.content or ""
@@ -291,6 +301,54 @@ def retrieve(
         client=client,
     )
     return result
+
+
+MAX_ORIGINALS_FOUND = 10
+SNIPPET_CHARS = 600
+
+
+def _search_everything(
+    store: CcrStore, query: str, max_tokens: int | None, client: str | None
+) -> RetrieveResult:
+    """Originals matching `query` across the whole store (every agent's, every session's)."""
+    import datetime as dt
+
+    budget = max_tokens or DEFAULT_RETRIEVE_TOKENS
+    found = store.search_all(query_terms(query), MAX_ORIGINALS_FOUND)
+    blocks: list[str] = []
+    matches: list[OriginalMatch] = []
+    spent = 0
+    for original, hit in found:
+        stored = dt.datetime.fromtimestamp(original.created_at, dt.UTC)
+        snippet = store.slice_of(original.digest, hit.start, hit.end)
+        if len(snippet) > SNIPPET_CHARS:
+            snippet = snippet[:SNIPPET_CHARS] + f"…{MARKER_PREFIX}: part cut]"
+        block = (
+            f'{MARKER_PREFIX}: hash="{original.short}" · {original.kind} · {original.tokens:,} '
+            f"tokens · stored {stored:%Y-%m-%d %H:%M} UTC · {hit.location}]\n{snippet}"
+        )
+        cost = count_tokens(block)
+        if matches and spent + cost > budget:
+            break
+        blocks.append(block)
+        spent += cost
+        matches.append(
+            OriginalMatch(original.short, original.kind, original.tokens,
+                          stored.isoformat(timespec="seconds"), hit.location)
+        )  # fmt: skip
+    if not matches:
+        text = (
+            f'{MARKER_PREFIX}: nothing stored matches "{query}" by keyword. Rephrase with words '
+            "the content would contain.]"
+        )
+    else:
+        text = "\n".join(blocks)
+    store.record_event("retrieve", kind=None, digest=None, tokens_before=0,
+                       tokens_after=count_tokens(text), client=client)  # fmt: skip
+    return RetrieveResult(
+        None, "search", text, False, query, "lexical", [], len(found), 0, 0,
+        count_tokens(text), matches,
+    )  # fmt: skip
 
 
 def _whole(
@@ -494,3 +552,11 @@ def run(
         exit_code=output.exit_code,
         output_truncated=output.truncated,
     )
+
+
+def list_originals(limit: int = 200) -> list[tuple[str, str, int, int, float]]:
+    """(hash, kind, bytes, tokens, stored_at) of stored originals, most recently used first."""
+    _, store = _context()
+    return [
+        (o.short, o.kind, o.size_bytes, o.tokens, o.created_at) for o in store.list_originals(limit)
+    ]

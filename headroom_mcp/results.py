@@ -5,7 +5,7 @@ The MCP tools return these directly; the SDK derives each tool's output schema f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -53,15 +53,28 @@ class RetrievedPart:
 
 
 @dataclass(frozen=True)
+class OriginalMatch:
+    """A stored original that matches a query searched across the whole store."""
+
+    hash: str
+    kind: str
+    tokens: int
+    stored_at: str
+    location: str
+
+
+@dataclass(frozen=True)
 class RetrieveResult:
     """What headroom_retrieve returns.
 
     Without a query, `content` is the original byte for byte (`complete` is true). With a query,
     `content` holds only the matching parts, in original order, each under a
     `[headroom: location]` line; `parts` lists them and `search` says how they were found.
+    With a query and no hash, `originals` lists the stored originals that match, best first,
+    and `content` shows each one's best snippet under its hash.
     """
 
-    hash: str
+    hash: str | None
     kind: str
     content: str
     complete: bool
@@ -72,6 +85,7 @@ class RetrieveResult:
     total_units: int
     original_tokens: int
     returned_tokens: int
+    originals: list[OriginalMatch] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

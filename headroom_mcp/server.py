@@ -7,6 +7,7 @@ load on the first tool call, so `list_tools` answers right after spawn.
 from __future__ import annotations
 
 import logging
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,12 @@ import anyio.to_thread
 from mcp import MCPDeprecationWarning
 from mcp import MCPError as McpError
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.types import Resource as MCPResource
 from mcp.types import ToolAnnotations
 
 from headroom_mcp import api
-from headroom_mcp.errors import HeadroomMcpError
+from headroom_mcp.errors import HeadroomMcpError, InvalidArgument, UnknownHash
 from headroom_mcp.results import (
     CompressResult,
     ReadResult,
@@ -48,7 +50,31 @@ commands such as rg, grep, git diff or pytest when the user has enabled them.
 Lines starting with "[headroom" are notes from headroom, not part of the content.
 headroom_stats reports tokens saved."""
 
-app = MCPServer("headroom", instructions=INSTRUCTIONS, version="0.1.0")
+
+class HeadroomServer(MCPServer):
+    """MCPServer whose resource list also names every stored original."""
+
+    async def list_resources(self) -> list[MCPResource]:
+        listed = await super().list_resources()
+        originals = await anyio.to_thread.run_sync(api.list_originals)
+        now = time.time()
+        for short, kind, size, tokens, created in originals:
+            age_hours = (now - created) / 3600
+            listed.append(
+                MCPResource(
+                    uri=f"{ORIGINAL_URI_PREFIX}{short}",
+                    name=f"{kind} original {short}",
+                    description=f"{kind}, {size:,} bytes, {tokens:,} tokens, stored "
+                    f"{age_hours:.1f} h ago",
+                    mime_type="application/json" if kind == "json" else "text/plain",
+                    size=size,
+                )
+            )
+        return listed
+
+
+ORIGINAL_URI_PREFIX = "headroom://original/"
+app = HeadroomServer("headroom", instructions=INSTRUCTIONS, version="0.1.0")
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
 STORES = ToolAnnotations(read_only_hint=False, idempotent_hint=True, open_world_hint=False)
 RUNS_COMMANDS = ToolAnnotations(read_only_hint=False, idempotent_hint=False, open_world_hint=False)
@@ -95,7 +121,7 @@ async def headroom_compress(
 
 @app.tool(annotations=READ_ONLY)
 async def headroom_retrieve(
-    hash: str,
+    hash: str | None = None,
     query: str | None = None,
     max_tokens: int | None = None,
     ctx: Context | None = None,
@@ -104,7 +130,9 @@ async def headroom_retrieve(
 
     With only `hash`: the exact original. With `query` ("record with id 42", "stack trace of
     the timeout"): only the parts of the original that match, in original order, each after a
-    "[headroom: location]" line. `max_tokens` caps the answer.
+    "[headroom: location]" line. With `query` and no hash: search everything stored, by every
+    agent and session, and get the matching originals' hashes with their best snippets.
+    `max_tokens` caps the answer.
     """
     result: RetrieveResult = await _call(
         api.retrieve, hash, query, max_tokens, client=_client_name(ctx)
@@ -185,6 +213,20 @@ async def headroom_stats() -> StatsResult:
     """Tokens and estimated cost saved so far, per content kind and client, with recent calls."""
     result: StatsResult = await _call(api.stats)
     return result
+
+
+@app.resource(
+    ORIGINAL_URI_PREFIX + "{hash}",
+    name="original",
+    description="The exact original stored under a hash returned by headroom_compress.",
+    mime_type="text/plain",
+)
+async def original_resource(hash: str) -> str:
+    try:
+        result: RetrieveResult = await anyio.to_thread.run_sync(lambda: api.retrieve(hash))
+    except (UnknownHash, InvalidArgument) as exc:
+        raise ResourceNotFoundError(str(exc)) from exc
+    return result.content
 
 
 def configure_logging(level: str = "INFO") -> None:

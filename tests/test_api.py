@@ -77,9 +77,7 @@ def test_an_unknown_hash_says_how_to_search_instead():
         retrieve("abcdef123456")
 
 
-@pytest.mark.parametrize(
-    "bad", ["", "not a hash", "../../etc/passwd", "abc", "DROP TABLE;", "ä" * 10]
-)
+@pytest.mark.parametrize("bad", ["not a hash", "../../etc/passwd", "abc", "DROP TABLE;", "ä" * 10])
 def test_a_malformed_hash_is_refused_with_an_example(bad):
     with pytest.raises(InvalidArgument, match="is not a headroom hash"):
         retrieve(bad)
@@ -189,3 +187,29 @@ def test_retrieving_errors_from_a_log_returns_whole_events_once_each():
     assert back.parts[0].location.startswith("lines ")  # the event with its traceback
     assert "KeyError: 'customer_id'" in back.content
     assert back.content.count("failed while loading the invoice") == 1
+
+
+def test_a_query_without_a_hash_searches_everything_stored_by_any_process(isolated_home):
+    import os
+    import subprocess
+    import sys
+
+    other_agent = (
+        "from headroom_mcp import compress; from tests.conftest import sample; "
+        "compress(sample('logs/worker.log'), client='agent-b')"
+    )
+    subprocess.run([sys.executable, "-c", other_agent], check=True,
+                   env={**os.environ, "HEADROOM_MCP_HOME": str(isolated_home)})  # fmt: skip
+    compress(big_orders())
+    found = retrieve(query="which job failed loading the invoice")
+    assert found.hash is None
+    assert found.originals[0].kind == "logs"
+    assert "failed while loading the invoice" in found.content
+    assert f'hash="{found.originals[0].hash}"' in found.content
+
+
+def test_retrieve_needs_a_hash_or_a_query():
+    with pytest.raises(InvalidArgument, match="Give a hash"):
+        retrieve()
+    with pytest.raises(InvalidArgument, match="Give a hash"):
+        retrieve(hash="", query="  ")

@@ -111,3 +111,18 @@ async def test_a_big_compress_does_not_block_other_requests():
                 await anyio.sleep(0)
                 tg.start_soon(small)
     assert done[0] == "small"
+
+
+async def test_stored_originals_are_listed_and_readable_as_resources():
+    content = sample("logs/worker.log")
+    async with Client(app) as client:
+        compressed = await client.call_tool("headroom_compress", {"content": content})
+        digest = compressed.structured_content["hash"]
+        listed = (await client.list_resources()).resources
+        uri = f"headroom://original/{digest}"
+        entry = next(r for r in listed if str(r.uri) == uri)
+        assert entry.description.startswith(f"logs, {len(content.encode()):,} bytes")
+        read = await client.read_resource(uri)
+        assert read.contents[0].text == content
+        with pytest.raises(Exception, match="No original is stored"):
+            await client.read_resource("headroom://original/0123456789ab")

@@ -261,6 +261,55 @@ class CcrStore:
         )
         return [UnitHit(r[0], r[1], r[2], r[3], -float(r[4])) for r in rows]
 
+    def search_all(self, terms: Sequence[str], limit: int) -> list[tuple[StoredOriginal, UnitHit]]:
+        """The best-matching unit of each original that matches any term, best first."""
+        if not terms:
+            return []
+        words = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        expire_before = time.time() - self.ttl_seconds
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT o.digest, o.short, o.kind, o.size_bytes, o.tokens, o.created_at, "
+                "u.seq, u.start_char, u.end_char, u.location, bm25(unit_fts, 1.0, 0.0) AS score "
+                "FROM unit_fts JOIN units u ON u.id = unit_fts.rowid "
+                "JOIN originals o ON o.digest = u.digest "
+                "WHERE unit_fts MATCH ? AND o.last_used_at >= ? ORDER BY rank LIMIT ?",
+                (f"text: ({words})", expire_before, MAX_SEARCH_HITS * 5),
+            )
+            .fetchall()
+        )
+        best: dict[str, tuple[StoredOriginal, UnitHit]] = {}
+        for r in rows:
+            if r[0] not in best:
+                best[r[0]] = (
+                    StoredOriginal(r[0], r[1], r[2], r[3], r[4], r[5]),
+                    UnitHit(r[6], r[7], r[8], r[9], -float(r[10])),
+                )
+        return list(best.values())[:limit]
+
+    def slice_of(self, digest: str, start: int, end: int) -> str:
+        """Characters start:end of an original (decoded), without marking it used."""
+        row = (
+            self._conn()
+            .execute("SELECT content FROM originals WHERE digest = ?", (digest,))
+            .fetchone()
+        )
+        return bytes(row[0]).decode("utf-8")[start:end] if row else ""
+
+    def list_originals(self, limit: int) -> list[StoredOriginal]:
+        """Originals still within their TTL, most recently used first."""
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT digest, short, kind, size_bytes, tokens, created_at FROM originals "
+                "WHERE last_used_at >= ? ORDER BY last_used_at DESC LIMIT ?",
+                (time.time() - self.ttl_seconds, limit),
+            )
+            .fetchall()
+        )
+        return [StoredOriginal(*r) for r in rows]
+
     # -- events and stats --------------------------------------------------------------------
 
     def record_event(
