@@ -134,7 +134,8 @@ def compress(
 
     from headroom_mcp.units import split_units
 
-    stored = store.put(content, kind=detected, tokens=tokens, units=split_units(content, detected))
+    units = split_units(content, detected, name)
+    stored = store.put(content, kind=detected, tokens=tokens, units=units)
     fits = max_tokens is None or tokens <= max_tokens
     if binary or (tokens < settings.min_tokens and fits):
         reason = "binary" if binary else f"under {settings.min_tokens} tokens"
@@ -430,7 +431,10 @@ def _matching(
         shapes.add(shape)
         spent += cost
     chosen.sort(key=lambda h: h.seq)
-    blocks = [f"{MARKER_PREFIX}: {h.location}]\n{content[h.start : h.end]}" for h in chosen]
+    blocks = [
+        f"{MARKER_PREFIX}: {where}]\n{content[start:end]}"
+        for where, start, end in _merge_adjacent(chosen)
+    ]
     if len(chosen) == 1 and count_tokens(blocks[0]) > budget:
         blocks = [
             _head_within(blocks[0], budget) + f"\n{MARKER_PREFIX}: part cut at {budget} tokens]"
@@ -450,6 +454,22 @@ def _matching(
         tokens,
         count_tokens(text),
     )
+
+
+def _merge_adjacent(hits: list[UnitHit]) -> list[tuple[str, int, int]]:
+    """(location, start, end) blocks; neighbouring units become one block of original text, so
+    what lies between them (a blank line, a closing fence) is shown as it was."""
+    blocks: list[tuple[str, int, int]] = []
+    prev: UnitHit | None = None
+    for hit in hits:
+        if prev is not None and hit.seq == prev.seq + 1 and blocks:
+            where, start, _ = blocks[-1]
+            first = where.split(" … ")[0]
+            blocks[-1] = (f"{first} … {hit.location}", start, hit.end)
+        else:
+            blocks.append((hit.location, hit.start, hit.end))
+        prev = hit
+    return blocks
 
 
 def stats() -> StatsResult:

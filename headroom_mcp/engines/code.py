@@ -11,10 +11,11 @@ the budget lasts. Content that does not parse raises ValueError; the caller fall
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, query_terms
@@ -57,6 +58,7 @@ class Symbol:
     doc: tuple[int, int] | None  # rows of the doc comment beyond its first meaningful line
     score: float = 0.0
     nested: list[int] = field(default_factory=list)  # rows of nested named defs, kept visible
+    doc_start: int | None = None  # first row of its doc comment, if it has one
 
     def body_folds(self) -> list[tuple[int, int]]:
         """The body fold, split around the signatures of nested named functions."""
@@ -218,6 +220,7 @@ def build_outline(
                 body=_body_fold(node, data, keep_docstring=not tight),
                 doc=_whole(_comment_rows(node)) if tight else _doc_fold(lines, _comment_rows(node)),
                 nested=nested_rows.get(node.id, []),
+                doc_start=(rows := _comment_rows(node)) and rows[0],
             )
         )
     function_ids = {n.id for n in functions}
@@ -342,10 +345,19 @@ def render(lines: list[str], folds: list[tuple[int, int]]) -> tuple[str, int]:
     return "\n".join(out), folded
 
 
-def compress_code(
-    content: str, query: str | None, budget: int | None, language: str | None = None
-) -> EngineResult:
-    """Outline `content` (folded bodies), opening the symbols that match `query`."""
+@dataclass(frozen=True)
+class ParsedCode:
+    language: str
+    tree: Tree
+    data: bytes
+    lines: list[str]
+    outline: Outline
+
+
+@functools.lru_cache(maxsize=1)
+def parse_outline(content: str, language: str | None = None) -> ParsedCode:
+    """Parse and outline `content`, cached for the call that follows (the store's unit splitter
+    and the engine both need it). Raises ValueError when it does not parse as code."""
     data = content.encode("utf-8")
     if language is not None:
         tree = parse(data, language)
@@ -354,7 +366,20 @@ def compress_code(
     if error_share(tree) > MAX_ERROR_SHARE:
         raise ValueError(f"content does not parse as {language}")
     lines = content.split("\n")
-    outline = build_outline(lines, data, tree, tree.language)
+    return ParsedCode(language, tree, data, lines, build_outline(lines, data, tree, tree.language))
+
+
+def compress_code(
+    content: str, query: str | None, budget: int | None, language: str | None = None
+) -> EngineResult:
+    """Outline `content` (folded bodies), opening the symbols that match `query`."""
+    parsed = parse_outline(content, language)
+    language, tree, lines = parsed.language, parsed.tree, parsed.lines
+    data = parsed.data
+    # The cached outline is shared: give this call its own symbols to score.
+    outline = Outline(
+        [replace(s) for s in parsed.outline.symbols], list(parsed.outline.fixed_folds)
+    )
     score_symbols(outline.symbols, lines, query)
     opened = choose_open(outline.symbols, len(lines))
     transforms = [f"code:{language}:{len(outline.symbols)} symbols"]
