@@ -28,6 +28,7 @@ from headroom_mcp.results import (
 )
 from headroom_mcp.router import KINDS, Kind, detect_kind, engine_for, kind_from_name
 from headroom_mcp.store import CcrStore, UnitHit
+from headroom_mcp.store.embedder import EmbeddingWorker
 from headroom_mcp.tokens import count_tokens
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,10 @@ _HASH_RE = re.compile(r"^[0-9a-f]{6,64}$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 _stores: dict[tuple[str, int, int], CcrStore] = {}
+_workers: dict[tuple[str, str], EmbeddingWorker | None] = {}
 _stores_lock = threading.Lock()
+RRF_K = 60  # reciprocal-rank fusion constant (Cormack et al.)
+VECTOR_CANDIDATES = 50
 
 
 def _context() -> tuple[Settings, CcrStore]:
@@ -58,6 +62,51 @@ def _context() -> tuple[Settings, CcrStore]:
             )
             _stores[key] = store
     return settings, store
+
+
+def _worker(settings: Settings, store: CcrStore) -> EmbeddingWorker | None:
+    """The store's embedding worker, started on first use; None when embeddings are off or
+    sqlite-vec is missing (retrieval is then lexical)."""
+    key = (str(store.path), settings.embed_model)
+    with _stores_lock:
+        if key in _workers:
+            return _workers[key]
+        from headroom_mcp.store.embedder import EmbeddingWorker, embedder_for
+
+        embedder = embedder_for(settings.embed_model)
+        worker = None
+        if embedder is not None and store.vectors_available():
+            worker = EmbeddingWorker(store, embedder)
+            worker.start()
+        _workers[key] = worker
+        return worker
+
+
+def wait_for_embeddings(timeout: float = 30.0) -> bool:
+    """Block until the embedding queue is empty (for tests and benchmarks); False on timeout."""
+    import time
+
+    settings, store = _context()
+    worker = _worker(settings, store)
+    if worker is None:
+        return False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        worker.wake()
+        if worker.idle.wait(max(0.0, deadline - time.monotonic())) and (
+            store.pending_embeddings() == 0
+        ):
+            return True
+    return False
+
+
+def stop_workers() -> None:
+    """Stop every embedding worker this process started (tests, shutdown)."""
+    with _stores_lock:
+        workers = [w for w in _workers.values() if w is not None]
+        _workers.clear()
+    for worker in workers:
+        worker.stop()
 
 
 def _check_max_tokens(max_tokens: int | None) -> None:
@@ -136,6 +185,8 @@ def compress(
 
     units = split_units(content, detected, name)
     stored = store.put(content, kind=detected, tokens=tokens, units=units)
+    if (worker := _worker(settings, store)) is not None:
+        worker.wake()
     fits = max_tokens is None or tokens <= max_tokens
     if binary or (tokens < settings.min_tokens and fits):
         reason = "binary" if binary else f"under {settings.min_tokens} tokens"
@@ -265,7 +316,7 @@ def retrieve(
             nor a query was given.
     """
     _check_max_tokens(max_tokens)
-    _, store = _context()
+    settings, store = _context()
     if hash is None or (isinstance(hash, str) and not hash.strip()):
         if not query or not query.strip():
             raise InvalidArgument(
@@ -282,17 +333,11 @@ def retrieve(
             original.short, original.kind, content, original.tokens, total_units, max_tokens
         )
     else:
-        hits = store.search_units(digest, query_terms(query))
+        hits, how = _find_parts(settings, store, digest, query)
         result = _matching(
-            original.short,
-            original.kind,
-            content,
-            original.tokens,
-            query,
-            hits,
-            total_units,
-            max_tokens,
-        )
+            original.short, original.kind, content, original.tokens, query, hits, total_units,
+            max_tokens, how,
+        )  # fmt: skip
     store.record_event(
         "retrieve",
         kind=original.kind,
@@ -392,6 +437,7 @@ def _matching(
     hits: list[UnitHit],
     total_units: int,
     max_tokens: int | None,
+    how: str = "lexical",
 ) -> RetrieveResult:
     budget = max_tokens or DEFAULT_RETRIEVE_TOKENS
     if not hits:
@@ -406,7 +452,7 @@ def _matching(
             note,
             False,
             query,
-            "lexical",
+            how,
             [],
             0,
             total_units,
@@ -447,13 +493,42 @@ def _matching(
         text,
         False,
         query,
-        "lexical",
+        how,
         parts,
         len(hits),
         total_units,
         tokens,
         count_tokens(text),
     )
+
+
+def _find_parts(
+    settings: Settings, store: CcrStore, digest: str, query: str
+) -> tuple[list[UnitHit], str]:
+    """Units matching `query`: BM25 and embedding neighbours fused by reciprocal rank, or BM25
+    alone while embeddings are off, loading or pending; the label says which."""
+    lexical = store.search_units(digest, query_terms(query))
+    worker = _worker(settings, store)
+    if worker is None:
+        return lexical, "lexical"
+    vector = worker.embed_query(query)
+    if vector is None:
+        return lexical, "lexical (the embedding model is still loading)"
+    nearest = store.nearest_units(digest, vector, VECTOR_CANDIDATES)
+    pending = store.pending_embeddings(digest)
+    if not nearest:
+        return lexical, f"lexical ({pending} parts not embedded yet)"
+    fused: dict[int, tuple[float, UnitHit]] = {}
+    for ranking in (lexical, nearest):
+        for rank, hit in enumerate(ranking):
+            score, _ = fused.get(hit.seq, (0.0, hit))
+            fused[hit.seq] = (score + 1.0 / (RRF_K + rank + 1), hit)
+    hits = [
+        UnitHit(h.seq, h.start, h.end, h.location, score)
+        for score, h in sorted(fused.values(), key=lambda p: -p[0])
+    ]
+    label = "hybrid (keywords + embeddings)"
+    return hits, label + (f"; {pending} parts not embedded yet" if pending else "")
 
 
 def _merge_adjacent(hits: list[UnitHit]) -> list[tuple[str, int, int]]:

@@ -15,6 +15,9 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "headroom-home"
     monkeypatch.setenv("HEADROOM_MCP_HOME", str(home))
+    # Lexical unless a test turns embeddings on (tests/test_semantic.py): rankings must not
+    # depend on how far a background worker got. The real model has its own slow test.
+    monkeypatch.setenv("HEADROOM_MCP_EMBED_MODEL", "off")
     for name in (
         "HEADROOM_MCP_TTL_SECONDS",
         "HEADROOM_MCP_MAX_STORE_BYTES",
@@ -26,6 +29,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     yield home
     from headroom_mcp import api
 
+    api.stop_workers()
     for store in api._stores.values():
         store.close()
     api._stores.clear()

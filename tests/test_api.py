@@ -50,7 +50,7 @@ def test_retrieve_with_query_returns_matching_records_with_their_location():
     content = big_orders()
     result = compress(content)
     back = retrieve(result.hash, query="customer-201")
-    assert back.search == "lexical"
+    assert back.search.startswith("lexical")
     assert not back.complete
     assert back.parts[0].location.startswith("$[201]")
     assert '"customer": "customer-201"' in back.content

@@ -20,7 +20,7 @@ from typing import Any
 
 from headroom_mcp.errors import StoreError, UnknownHash
 from headroom_mcp.store import db
-from headroom_mcp.store.eviction import evict
+from headroom_mcp.store.eviction import evict, has_vector_table
 from headroom_mcp.store.schema import migrate
 
 logger = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ SHORT_HASH_CHARS = 12
 MIN_HASH_PREFIX = 6
 MAX_SEARCH_HITS = 200
 WRITE_RETRIES = 5
+CLAIM_EXPIRY_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ class CcrStore:
                 "VALUES (?, ?, ?, ?, ?)",
                 (digest, seq, unit.start, unit.end, unit.location),
             )
+            conn.execute("INSERT INTO embed_queue (unit_id) VALUES (?)", (cur.lastrowid,))
             conn.execute(
                 "INSERT INTO unit_fts (rowid, text, scope) VALUES (?, ?, ?)",
                 (cur.lastrowid, f"{content[unit.start : unit.end]}\n{unit.tags}", scope),
@@ -310,6 +312,115 @@ class CcrStore:
         )
         return [StoredOriginal(*r) for r in rows]
 
+    # -- embeddings ---------------------------------------------------------------------------
+
+    def vectors_available(self) -> bool:
+        return db.has_vector_extension(self._conn())
+
+    def claim_for_embedding(self, limit: int) -> list[tuple[int, str, str]]:
+        """Claim up to `limit` queued units: (unit id, digest, text). A claim older than
+        CLAIM_EXPIRY_SECONDS (its worker died) is taken over, so each unit is embedded once."""
+
+        def claim() -> list[tuple[int, str, str]]:
+            now = time.time()
+            with self._write() as conn:
+                claimers = [r[0] for r in conn.execute(
+                    "SELECT DISTINCT claimer FROM embed_queue WHERE claimer IS NOT NULL"
+                )]  # fmt: skip
+                gone = [pid for pid in claimers if pid != os.getpid() and not _alive(pid)]
+                if gone:  # a killed worker's claims are free again at once
+                    conn.execute(
+                        "UPDATE embed_queue SET claimed_at = NULL, claimer = NULL "
+                        f"WHERE claimer IN ({','.join('?' * len(gone))})",
+                        gone,
+                    )
+                ids = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT unit_id FROM embed_queue WHERE claimed_at IS NULL "
+                        "OR claimed_at < ? LIMIT ?",
+                        (now - CLAIM_EXPIRY_SECONDS, limit),
+                    )
+                ]
+                if not ids:
+                    return []
+                marks = ",".join("?" * len(ids))
+                conn.execute(
+                    "UPDATE embed_queue SET claimed_at = ?, claimer = ? "
+                    f"WHERE unit_id IN ({marks})",
+                    (now, os.getpid(), *ids),
+                )
+                rows = conn.execute(
+                    "SELECT u.id, u.digest, u.start_char, u.end_char, o.content FROM units u "
+                    f"JOIN originals o ON o.digest = u.digest WHERE u.id IN ({marks})",
+                    ids,
+                ).fetchall()
+            texts: dict[str, str] = {}
+            out = []
+            for unit_id, digest, start, end, data in rows:
+                text = texts.setdefault(digest, bytes(data).decode("utf-8"))
+                out.append((unit_id, digest, text[start:end]))
+            return out
+
+        claimed: list[tuple[int, str, str]] = self._retry(claim)
+        return claimed
+
+    def save_vectors(self, rows: Sequence[tuple[int, str, bytes]], dimension: int) -> None:
+        """Store embeddings (unit id, digest, float32 blob) and take the units off the queue."""
+
+        def write() -> None:
+            with self._write() as conn:
+                conn.execute(
+                    "CREATE VIRTUAL TABLE IF NOT EXISTS unit_vec USING vec0("
+                    f"unit_id INTEGER PRIMARY KEY, digest TEXT PARTITION KEY, "
+                    f"embedding FLOAT[{dimension}])"
+                )
+                for unit_id, digest, blob in rows:
+                    # The unit may have been evicted while it was being embedded.
+                    if conn.execute("SELECT 1 FROM units WHERE id = ?", (unit_id,)).fetchone():
+                        conn.execute("DELETE FROM unit_vec WHERE unit_id = ?", (unit_id,))
+                        conn.execute(
+                            "INSERT INTO unit_vec (unit_id, digest, embedding) VALUES (?, ?, ?)",
+                            (unit_id, digest, blob),
+                        )
+                    conn.execute("DELETE FROM embed_queue WHERE unit_id = ?", (unit_id,))
+
+        self._retry(write)
+
+    def pending_embeddings(self, digest: str | None = None) -> int:
+        if digest is None:
+            row = self._conn().execute("SELECT COUNT(*) FROM embed_queue").fetchone()
+        else:
+            row = (
+                self._conn()
+                .execute(
+                    "SELECT COUNT(*) FROM embed_queue q JOIN units u ON u.id = q.unit_id "
+                    "WHERE u.digest = ?",
+                    (digest,),
+                )
+                .fetchone()
+            )
+        return int(row[0])
+
+    def vector_count(self) -> int:
+        conn = self._conn()
+        if not has_vector_table(conn):
+            return 0
+        return int(conn.execute("SELECT COUNT(*) FROM unit_vec").fetchone()[0])
+
+    def nearest_units(self, digest: str, query_vector: bytes, k: int) -> list[UnitHit]:
+        """The k units of one original nearest to the query vector, nearest first."""
+        conn = self._conn()
+        if not has_vector_table(conn):
+            return []
+        rows = conn.execute(
+            "SELECT u.seq, u.start_char, u.end_char, u.location, v.distance FROM unit_vec v "
+            "JOIN units u ON u.id = v.unit_id WHERE v.embedding MATCH ? AND v.k = ? "
+            "AND v.digest = ? ORDER BY v.distance",
+            (query_vector, k, digest),
+        ).fetchall()
+        return [UnitHit(r[0], r[1], r[2], r[3], -float(r[4])) for r in rows]
+
     # -- events and stats --------------------------------------------------------------------
 
     def record_event(
@@ -344,6 +455,17 @@ class CcrStore:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """Read-only SQL for the stats module."""
         return list(self._conn().execute(sql, params).fetchall())
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (the store is a local file)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True
 
 
 def scope_token(digest: str) -> str:

@@ -62,6 +62,29 @@ def _use_wal(conn: Any) -> None:
             delay = min(delay * 2, 0.2)
 
 
+def load_vector_extension(conn: Any) -> bool:
+    """Load sqlite-vec into the connection; False (lexical search only) when it cannot be."""
+    try:
+        import sqlite_vec
+    except ImportError:
+        return False
+    try:
+        conn.enable_load_extension(True)
+        sqlite_vec.load(conn)
+        conn.enable_load_extension(False)
+    except (AttributeError, driver().Error):
+        return False
+    return True
+
+
+def has_vector_extension(conn: Any) -> bool:
+    try:
+        conn.execute("SELECT vec_version()")
+    except driver().OperationalError:
+        return False
+    return True
+
+
 def connect(path: Path) -> Any:
     """An autocommit connection in WAL mode; the file and its folder private to the user.
 
@@ -79,6 +102,7 @@ def connect(path: Path) -> Any:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
+        load_vector_extension(conn)
         conn.execute("PRAGMA foreign_keys = ON")
     except (OSError, driver().Error) as exc:
         raise StoreError(

