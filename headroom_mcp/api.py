@@ -6,6 +6,7 @@ out, so every hash we return can be retrieved; if storing fails the call fails.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import re
 import threading
@@ -27,7 +28,7 @@ from headroom_mcp.results import (
     StatsResult,
 )
 from headroom_mcp.router import KINDS, Kind, detect_kind, engine_for, kind_from_name
-from headroom_mcp.store import CcrStore, UnitHit
+from headroom_mcp.store import CcrStore, StoredOriginal, UnitHit
 from headroom_mcp.store.embedder import EmbeddingWorker
 from headroom_mcp.tokens import count_tokens
 
@@ -78,6 +79,10 @@ def _worker(settings: Settings, store: CcrStore) -> EmbeddingWorker | None:
         if embedder is not None and store.vectors_available():
             worker = EmbeddingWorker(store, embedder)
             worker.start()
+            if not _workers:
+                # A daemon thread still inside torch when the interpreter exits aborts the
+                # process; stop workers first (a claimed batch is picked up next time).
+                atexit.register(stop_workers)
         _workers[key] = worker
         return worker
 
@@ -370,6 +375,30 @@ MAX_ORIGINALS_FOUND = 10
 SNIPPET_CHARS = 600
 
 
+def _find_everywhere(
+    store: CcrStore, query: str
+) -> tuple[list[tuple[StoredOriginal, UnitHit]], str]:
+    """Best unit per original across the store: BM25 and nearest neighbours fused by rank."""
+    lexical = store.search_all(query_terms(query), MAX_ORIGINALS_FOUND * 3)
+    worker = _worker(load_settings(), store)
+    vector = worker.embed_query(query) if worker is not None else None
+    if vector is None:
+        return lexical[:MAX_ORIGINALS_FOUND], "lexical"
+    nearest: list[tuple[StoredOriginal, UnitHit]] = []
+    seen: set[str] = set()
+    for original, hit in store.nearest_anywhere(vector, VECTOR_CANDIDATES):
+        if original.digest not in seen:
+            seen.add(original.digest)
+            nearest.append((original, hit))
+    fused: dict[str, tuple[float, StoredOriginal, UnitHit]] = {}
+    for ranking in (lexical, nearest):
+        for rank, (original, hit) in enumerate(ranking):
+            score, _, best = fused.get(original.digest, (0.0, original, hit))
+            fused[original.digest] = (score + 1.0 / (RRF_K + rank + 1), original, best)
+    ordered = sorted(fused.values(), key=lambda item: -item[0])
+    return [(o, h) for _, o, h in ordered][:MAX_ORIGINALS_FOUND], "hybrid (keywords + embeddings)"
+
+
 def _search_everything(
     store: CcrStore, query: str, max_tokens: int | None, client: str | None
 ) -> RetrieveResult:
@@ -377,7 +406,7 @@ def _search_everything(
     import datetime as dt
 
     budget = max_tokens or DEFAULT_RETRIEVE_TOKENS
-    found = store.search_all(query_terms(query), MAX_ORIGINALS_FOUND)
+    found, how = _find_everywhere(store, query)
     blocks: list[str] = []
     matches: list[OriginalMatch] = []
     spent = 0
@@ -409,7 +438,7 @@ def _search_everything(
     store.record_event("retrieve", kind=None, digest=None, tokens_before=0,
                        tokens_after=count_tokens(text), client=client)  # fmt: skip
     return RetrieveResult(
-        None, "search", text, False, query, "lexical", [], len(found), 0, 0,
+        None, "search", text, False, query, how, [], len(found), 0, 0,
         count_tokens(text), matches,
     )  # fmt: skip
 
@@ -569,7 +598,11 @@ def stats() -> StatsResult:
     from headroom_mcp.usage import collect_stats
 
     settings, store = _context()
-    return collect_stats(store, settings.price_per_million_tokens)
+    worker = _worker(settings, store)
+    model = "off" if worker is None else worker.embedder.name
+    if worker is not None and worker.failed:
+        model += f" (stopped: {worker.failed})"
+    return collect_stats(store, settings.price_per_million_tokens, model)
 
 
 def _roots(settings: Settings, client_roots: Sequence[Path] | None) -> list[Path]:

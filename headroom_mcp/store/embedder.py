@@ -150,7 +150,7 @@ class EmbeddingWorker:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 15.0) -> None:
         self._stop.set()
         self._wake.set()
         if self._thread.is_alive():
