@@ -32,7 +32,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def fill_and_query(units: int, model: str) -> str:
-    from headroom_mcp import api, compress, retrieve
+    from headroom_mcp import compress, context, retrieve
 
     lines = []
     for case in sorted(CORPUS.glob("logs-*")):
@@ -48,9 +48,9 @@ def fill_and_query(units: int, model: str) -> str:
         queries.append(" ".join(rng.choice(chosen).split()[3:9]))
     fill_s = time.perf_counter() - start
     start = time.perf_counter()
-    api.wait_for_embeddings(3600)
+    context.wait_for_embeddings(3600)
     embed_s = time.perf_counter() - start
-    store = api._context()[1]
+    store = context.current()[1]
     timings = []
     for _ in range(200):
         i = rng.randrange(len(hashes))

