@@ -200,17 +200,17 @@ def diff_hunk_units(content: str, starts: list[int]) -> list[Unit]:
 
 def search_file_units(content: str, starts: list[int]) -> list[Unit]:
     """One unit per run of hits from the same file (cut at WINDOW_MAX_CHARS)."""
-    from headroom_mcp.engines.search import _HIT_RE
+    from headroom_mcp.engines.search import HIT_RE
 
     lines = content.split("\n")
     units: list[Unit] = []
     row = 0
     while row < len(lines):
-        match = _HIT_RE.match(lines[row])
+        match = HIT_RE.match(lines[row])
         path = match["path"] if match else None
         last = row
         while last + 1 < len(lines):
-            nxt = _HIT_RE.match(lines[last + 1])
+            nxt = HIT_RE.match(lines[last + 1])
             if (nxt["path"] if nxt else None) != path or path is None:
                 break
             if starts[last + 2 if last + 2 < len(starts) else -1] - starts[row] > WINDOW_MAX_CHARS:

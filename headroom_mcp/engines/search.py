@@ -20,7 +20,7 @@ from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, cut_long_line
 from headroom_mcp.engines.text import compress_text
 from headroom_mcp.tokens import count_tokens, estimate_tokens
 
-_HIT_RE = re.compile(
+HIT_RE = re.compile(
     r"^(?P<path>[^\s:][^:\n]*?)(?P<sep>[:-])(?P<line>\d+)(?P=sep)(?:(?P<col>\d+):)?(?P<text>.*)$"
 )
 _HEADING_HIT_RE = re.compile(r"^(?P<line>\d+)(?P<sep>[:-])(?P<text>.*)$")
@@ -65,7 +65,7 @@ def parse_hits(lines: list[str]) -> tuple[dict[str, FileHits], int]:
         if hit:
             path, sep = heading, hit["sep"]
         else:
-            hit = _HIT_RE.match(line)
+            hit = HIT_RE.match(line)
             if hit:
                 path, sep = hit["path"], hit["sep"]
             elif "/" in line or "." in line:
