@@ -158,6 +158,10 @@ def engine_for(
         from headroom_mcp.engines.diff import compress_diff
 
         return compress_diff
+    if kind == "prose":
+        from headroom_mcp.engines.prose import compress_prose
+
+        return compress_prose
     from headroom_mcp.engines.text import compress_text
 
     return compress_text
