@@ -17,9 +17,12 @@ from typing import Literal
 from headroom_mcp.engines.base import EngineResult
 from headroom_mcp.engines.log_lines import LEVEL_RE, TIMESTAMP_RE
 
-Kind = Literal["json", "code", "logs", "search", "diff", "prose", "text"]
-KINDS: tuple[Kind, ...] = ("json", "code", "logs", "search", "diff", "prose", "text")
+Kind = Literal["json", "code", "logs", "search", "diff", "html", "prose", "text"]
+KINDS: tuple[Kind, ...] = ("json", "code", "logs", "search", "diff", "html", "prose", "text")
 SAMPLE_LINES = 400
+_HTML_START = re.compile(
+    r"\A\s*(<!--.*?-->\s*)*(<!doctype html|<html[\s>]|<head[\s>]|<body[\s>])", re.I | re.S
+)
 
 _DIFF_RE = re.compile(
     r"^(diff --git |--- a/|\+\+\+ b/|@@ -\d+(,\d+)? \+\d+(,\d+)? @@|commit [0-9a-f]{40})", re.M
@@ -77,6 +80,8 @@ def detect_kind(content: str) -> Kind:
     """The kind of `content`; 'text' when nothing more specific fits."""
     if looks_like_json(content):
         return "json"
+    if _HTML_START.match(content[:2000]):
+        return "html"
     lines = _sample(content)
     if not lines:
         return "text"
@@ -116,7 +121,8 @@ def detect_kind(content: str) -> Kind:
 
 _KIND_BY_SUFFIX: dict[str, Kind] = {
     ".json": "json", ".jsonl": "json", ".ndjson": "json", ".geojson": "json", ".log": "logs",
-    ".diff": "diff", ".patch": "diff",
+    ".diff": "diff", ".patch": "diff", ".html": "html", ".htm": "html", ".md": "prose",
+    ".rst": "prose",
 }  # fmt: skip
 
 
@@ -162,6 +168,10 @@ def engine_for(
         from headroom_mcp.engines.prose import compress_prose
 
         return compress_prose
+    if kind == "html":
+        from headroom_mcp.engines.html import compress_html
+
+        return compress_html
     from headroom_mcp.engines.text import compress_text
 
     return compress_text

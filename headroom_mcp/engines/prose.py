@@ -156,7 +156,8 @@ def compress_prose(content: str, query: str | None, budget: int | None) -> Engin
     text = render(content, blocks, pieces, keep)
     while (excess := count_tokens(text) - limit) > 0 and len(keep) > 1:
         # Drop the weakest pieces that together cover the excess, then measure again.
-        for i in sorted(keep, key=lambda i: (pieces[i].score, -i)):
+        headings = {i for b in blocks if b.kind == "heading" for i in b.pieces}
+        for i in sorted(keep, key=lambda i: (i in headings, pieces[i].score, -i)):
             if excess <= 0 or len(keep) <= 1:
                 break
             keep.discard(i)
