@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 
-from headroom_mcp.config import Settings
+from headroom_mcp.config import Settings, load_settings
 from headroom_mcp.context import current, worker_for
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult
 from headroom_mcp.errors import ContentRejected, InvalidArgument
@@ -160,6 +160,8 @@ def _passthrough(
 def _run_engine(
     kind: Kind, content: str, query: str | None, budget: int | None, name: str | None = None
 ) -> EngineResult:
+    if kind == "prose" and (kompress := _kompress(content, query, budget)) is not None:
+        return kompress
     try:
         return engine_for(kind, name)(content, query, budget)
     except (ValueError, RecursionError) as exc:
@@ -171,6 +173,20 @@ def _run_engine(
         return EngineResult(
             result.text, (f"{kind}:unparseable", *result.transforms), result.omitted
         )
+
+
+def _kompress(content: str, query: str | None, budget: int | None) -> EngineResult | None:
+    """The Kompress model engine when a checkpoint is configured; None to use the default."""
+    path = load_settings().kompress_model
+    if not path:
+        return None
+    from headroom_mcp.engines.kompress import KompressUnavailable, compress_kompress
+
+    try:
+        return compress_kompress(content, query, budget, model_path=path)
+    except KompressUnavailable as exc:
+        logger.warning("Kompress unavailable (%s); using the extractive prose engine", exc)
+        return None
 
 
 def _compressed(

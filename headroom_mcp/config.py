@@ -37,6 +37,8 @@ ENV_VARS: dict[str, str] = {
     "may open anyway",
     "HEADROOM_MCP_EMBED_MODEL": "embeddings for semantic retrieval: empty for the bundled MiniLM, "
     "a sentence-transformers folder, 'hash' (no model) or 'off'",
+    "HEADROOM_MCP_KOMPRESS_MODEL": "folder of a Kompress token-classification checkpoint; "
+    "prose then goes through it (default: the extractive prose engine)",
     "HEADROOM_MCP_RUN_ALLOW": "comma-separated commands headroom_run may run (off when empty)",
     "HEADROOM_MCP_RUN_TIMEOUT_SECONDS": f"run time limit ({DEFAULT_RUN_TIMEOUT_SECONDS})",
     "HEADROOM_MCP_RUN_MAX_OUTPUT_BYTES": f"run output cap ({DEFAULT_RUN_MAX_OUTPUT_BYTES})",
@@ -60,6 +62,7 @@ class Settings:
     run_timeout_seconds: float = DEFAULT_RUN_TIMEOUT_SECONDS
     run_max_output_bytes: int = DEFAULT_RUN_MAX_OUTPUT_BYTES
     embed_model: str = ""
+    kompress_model: str = ""
 
     @property
     def db_path(self) -> Path:
@@ -111,6 +114,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         allow_secrets=_list(env, "HEADROOM_MCP_ALLOW_SECRETS"),
         embed_model=env.get("HEADROOM_MCP_EMBED_MODEL", "").strip(),
+        kompress_model=env.get("HEADROOM_MCP_KOMPRESS_MODEL", "").strip(),
         run_allow=_list(env, "HEADROOM_MCP_RUN_ALLOW"),
         run_timeout_seconds=_number(
             env, "HEADROOM_MCP_RUN_TIMEOUT_SECONDS", DEFAULT_RUN_TIMEOUT_SECONDS, minimum=0.1
