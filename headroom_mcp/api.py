@@ -12,6 +12,7 @@ import re
 from headroom_mcp.config import Settings, load_settings
 from headroom_mcp.context import current, worker_for
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult
+from headroom_mcp.engines.prose import Embed
 from headroom_mcp.errors import ContentRejected, InvalidArgument
 from headroom_mcp.results import CompressResult, RetrieveResult, StatsResult
 from headroom_mcp.retrieval import find_parts, matching_parts, search_everything, whole_original
@@ -163,6 +164,8 @@ def _run_engine(
     if kind == "prose" and (kompress := _kompress(content, query, budget)) is not None:
         return kompress
     try:
+        if kind in ("prose", "html") and (embed := _warm_embedder()) is not None:
+            return engine_for(kind, name)(content, query, budget, embed)  # type: ignore[call-arg]
         return engine_for(kind, name)(content, query, budget)
     except (ValueError, RecursionError) as exc:
         # Forced kind that does not fit (kind="json" on text): the text engine always works.
@@ -173,6 +176,15 @@ def _run_engine(
         return EngineResult(
             result.text, (f"{kind}:unparseable", *result.transforms), result.omitted
         )
+
+
+def _warm_embedder() -> Embed | None:
+    """The store's embedding model if it is already loaded; never waits for it to load."""
+    settings, store = current()
+    worker = worker_for(settings, store)
+    if worker is None or not worker.ready.is_set():
+        return None
+    return worker.embedder.embed
 
 
 def _kompress(content: str, query: str | None, budget: int | None) -> EngineResult | None:

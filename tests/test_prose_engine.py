@@ -54,3 +54,16 @@ def test_fenced_code_and_list_items_are_whole_blocks():
     code = blocks[2]
     piece = pieces[code.pieces[0]]
     assert doc[piece.start : piece.end] == "```python\nx = 1\ny = 2\n```"
+
+
+def test_a_paraphrased_question_is_reranked_by_meaning_when_a_model_is_warm():
+    from headroom_mcp.engines.prose import compress_prose as prose
+    from headroom_mcp.store.embedder import HashingEmbedder
+
+    embed = HashingEmbedder().embed
+    result = prose(GPL, "payment demanded when handing over duplicates?", None, embed)
+    assert "prose:lexical+semantic" in result.transforms
+    for sentence in shown_sentences(result.text):
+        assert sentence in GPL
+    keywords = prose(GPL, "Can you charge a fee for conveying copies?", None, embed)
+    assert "prose:lexical" in keywords.transforms  # the words match: no model call needed

@@ -8,7 +8,7 @@ main text raises ValueError and the caller falls back to the text engine.
 from __future__ import annotations
 
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult
-from headroom_mcp.engines.prose import compress_prose
+from headroom_mcp.engines.prose import Embed, compress_prose
 
 
 def html_to_markdown(content: str) -> str | None:
@@ -26,7 +26,9 @@ def html_to_markdown(content: str) -> str | None:
     )
 
 
-def compress_html(content: str, query: str | None, budget: int | None) -> EngineResult:
+def compress_html(
+    content: str, query: str | None, budget: int | None, embed: Embed | None = None
+) -> EngineResult:
     """Main text as Markdown, compressed like prose, under a note saying what was removed."""
     markdown = html_to_markdown(content)
     if not markdown or not markdown.strip():
@@ -36,6 +38,6 @@ def compress_html(content: str, query: str | None, budget: int | None) -> Engine
         "navigation removed; line numbers below count lines of that Markdown (the stored "
         "original is the raw HTML)]"
     )
-    prose = compress_prose(markdown, query, None if budget is None else max(1, budget - 30))
+    prose = compress_prose(markdown, query, None if budget is None else max(1, budget - 30), embed)
     omitted = prose.omitted or "page boilerplate (scripts, styles, navigation)"
     return EngineResult(f"{note}\n{prose.text}", ("html:markdown", *prose.transforms), omitted)

@@ -15,6 +15,7 @@ import itertools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, query_terms, words
@@ -26,6 +27,10 @@ MAX_DEFAULT_BUDGET_TOKENS = 8000
 LEAD_BONUS = 0.3
 PHRASE_WEIGHT = 1.5
 PIECE_OVERHEAD_TOKENS = 6
+RERANK_CANDIDATES = 16
+STRONG_MATCH_TERMS = 2
+RERANK_CHARS = 300  # the opening of a long block says what it is about
+SEMANTIC_WEIGHT = 1.0
 ELISION = "[…]"
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[`*_])")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
@@ -43,6 +48,7 @@ class Piece:
     block: int
     lead: bool
     score: float = 0.0
+    hits: int = 0  # distinct query words it contains
 
 
 @dataclass
@@ -125,6 +131,7 @@ def score_pieces(content: str, pieces: list[Piece], query: str | None) -> None:
         n = len(pieces) or 1
         for piece, ws in zip(pieces, texts, strict=True):
             present = set(ws) & wanted
+            piece.hits = len(present)
             score = sum(math.log(1 + n / df[t]) for t in present)
             bigrams = {f"{a} {b}" for a, b in itertools.pairwise(ws)} & pairs
             score += PHRASE_WEIGHT * len(bigrams)
@@ -135,12 +142,44 @@ def score_pieces(content: str, pieces: list[Piece], query: str | None) -> None:
             piece.score = (1.0 if piece.lead else 0.0) + dense
 
 
-def compress_prose(content: str, query: str | None, budget: int | None) -> EngineResult:
-    """Headings and the most relevant sentences, unaltered and in order, within the budget."""
+Embed = Callable[[Sequence[str]], list[list[float]]]
+
+
+def rerank_semantically(content: str, pieces: list[Piece], query: str, embed: Embed) -> None:
+    """Add cosine similarity to the query for the best lexical candidates (or, when no keyword
+    matched, the paragraph openers): embedding every sentence would take seconds."""
+    ranked = sorted(range(len(pieces)), key=lambda i: -pieces[i].score)
+    candidates = [i for i in ranked if pieces[i].score > 0][:RERANK_CANDIDATES]
+    if not candidates:
+        candidates = [i for i, p in enumerate(pieces) if p.lead][:RERANK_CANDIDATES]
+    if not candidates:
+        return
+    texts = [content[pieces[i].start : pieces[i].end][:RERANK_CHARS] for i in candidates]
+    vectors = embed([query, *texts])
+    top = max((pieces[i].score for i in candidates), default=0.0) or 1.0
+    for i, vector in zip(candidates, vectors[1:], strict=True):
+        cosine = sum(a * b for a, b in zip(vectors[0], vector, strict=True))
+        pieces[i].score += SEMANTIC_WEIGHT * top * max(0.0, cosine)
+
+
+def compress_prose(
+    content: str, query: str | None, budget: int | None, embed: Embed | None = None
+) -> EngineResult:
+    """Headings and the most relevant sentences, unaltered and in order, within the budget.
+    With `embed` (a loaded sentence-embedding model), the best candidates are reranked by
+    meaning as well as by words."""
     blocks, pieces = split_blocks(content)
     if not pieces:
         return EngineResult(content, ("prose:empty",))
     score_pieces(content, pieces, query)
+    terms = query_terms(query)
+    # Meaning matters when the words do not match: a paraphrased question. When some sentence
+    # holds two of the query's words, keywords suffice and the call stays fast.
+    strong = max((p.hits for p in pieces), default=0) >= min(STRONG_MATCH_TERMS, len(terms))
+    semantic = bool(embed and terms and not strong)
+    if semantic:
+        assert embed is not None and query is not None
+        rerank_semantically(content, pieces, query, embed)
     limit = budget if budget is not None else _default_budget(content)
     keep: set[int] = {i for b in blocks if b.kind == "heading" for i in b.pieces}
     spent = sum(count_tokens(content[pieces[i].start : pieces[i].end]) + 1 for i in keep)
@@ -166,7 +205,10 @@ def compress_prose(content: str, query: str | None, budget: int | None) -> Engin
     dropped = len(pieces) - len(keep)
     return EngineResult(
         text,
-        (f"prose:sentences:{len(keep)}/{len(pieces)}", "prose:lexical"),
+        (
+            f"prose:sentences:{len(keep)}/{len(pieces)}",
+            "prose:lexical+semantic" if semantic else "prose:lexical",
+        ),
         omitted=f"{dropped} of {len(pieces)} sentences and blocks omitted ({ELISION} marks "
         "dropped sentences)"
         if dropped
