@@ -161,8 +161,17 @@ def _passthrough(
 def _run_engine(
     kind: Kind, content: str, query: str | None, budget: int | None, name: str | None = None
 ) -> EngineResult:
-    if kind == "prose" and (kompress := _kompress(content, query, budget)) is not None:
-        return kompress
+    if kind == "prose" and (checkpoint := load_settings().kompress_model):
+        from headroom_mcp.engines.kompress import KompressUnavailable, compress_kompress
+
+        try:
+            return compress_kompress(content, query, budget, model_path=checkpoint)
+        except KompressUnavailable as exc:
+            logger.warning("Kompress unavailable (%s); using the extractive prose engine", exc)
+            fallback = engine_for(kind, name)(content, query, budget)
+            return EngineResult(
+                fallback.text, ("kompress:unavailable", *fallback.transforms), fallback.omitted
+            )
     try:
         if kind in ("prose", "html") and (embed := _warm_embedder()) is not None:
             return engine_for(kind, name)(content, query, budget, embed)  # type: ignore[call-arg]
@@ -185,20 +194,6 @@ def _warm_embedder() -> Embed | None:
     if worker is None or not worker.ready.is_set():
         return None
     return worker.embedder.embed
-
-
-def _kompress(content: str, query: str | None, budget: int | None) -> EngineResult | None:
-    """The Kompress model engine when a checkpoint is configured; None to use the default."""
-    path = load_settings().kompress_model
-    if not path:
-        return None
-    from headroom_mcp.engines.kompress import KompressUnavailable, compress_kompress
-
-    try:
-        return compress_kompress(content, query, budget, model_path=path)
-    except KompressUnavailable as exc:
-        logger.warning("Kompress unavailable (%s); using the extractive prose engine", exc)
-        return None
 
 
 def _compressed(

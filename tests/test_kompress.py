@@ -57,6 +57,7 @@ def test_without_a_checkpoint_the_extractive_engine_is_used(monkeypatch, tmp_pat
     result = compress(TEXT * 40, query="Normandy")
     assert result.kind == "prose"
     assert "prose:lexical" in result.transforms
+    assert "kompress:unavailable" in result.transforms
     with pytest.raises(KompressUnavailable):
         compress_kompress(TEXT, None, None, model_path=str(tmp_path / "missing"))
 
