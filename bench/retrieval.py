@@ -66,16 +66,16 @@ def fill_and_query(units: int, model: str) -> str:
 
 
 def embedding_throughput() -> str:
-    from headroom_mcp.store.embedder import MiniLMEmbedder
+    from headroom_mcp.store.embedder import BATCH_UNITS, MiniLMEmbedder
 
     texts = (CORPUS / "logs-05" / "content.txt").read_text().splitlines()[:512]
     embedder = MiniLMEmbedder()
     embedder.embed(["warm up"])
     start = time.perf_counter()
-    for i in range(0, len(texts), 8):  # the worker's batch size
-        embedder.embed(texts[i : i + 8])
+    for i in range(0, len(texts), BATCH_UNITS):  # as the worker does
+        embedder.embed(texts[i : i + BATCH_UNITS])
     rate = len(texts) / (time.perf_counter() - start)
-    return f"MiniLM on 512 log events, batches of 8: {rate:.0f} units/s"
+    return f"MiniLM on 512 log events, batches of {BATCH_UNITS}: {rate:.0f} units/s"
 
 
 LATENCY = """
