@@ -9,6 +9,7 @@ on 50 MB inputs.
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 from collections.abc import Callable
 from pathlib import PurePath
@@ -135,43 +136,29 @@ def kind_from_name(name: str) -> Kind | None:
     return _KIND_BY_SUFFIX.get(PurePath(name).suffix.lower())
 
 
+# kind -> (module, function); imported on first use so start-up loads no engine.
+_ENGINES: dict[str, tuple[str, str]] = {
+    "json": ("json_records", "compress_json"),
+    "code": ("code", "compress_code"),
+    "logs": ("logs", "compress_logs"),
+    "search": ("search", "compress_search"),
+    "diff": ("diff", "compress_diff"),
+    "prose": ("prose", "compress_prose"),
+    "html": ("html", "compress_html"),
+    "text": ("text", "compress_text"),
+}
+
+
 def engine_for(
     kind: Kind, name: str | None = None
 ) -> Callable[[str, str | None, int | None], EngineResult]:
     """The engine that compresses `kind`; `name` (a file name) fixes a code file's language."""
+    module_name, function = _ENGINES.get(kind, _ENGINES["text"])
+    engine: Callable[..., EngineResult] = getattr(
+        importlib.import_module(f"headroom_mcp.engines.{module_name}"), function
+    )
     if kind == "code" and name:
-        from headroom_mcp.engines.code import compress_code
         from headroom_mcp.engines.code_languages import language_from_name
 
-        return functools.partial(compress_code, language=language_from_name(name))
-    if kind == "json":
-        from headroom_mcp.engines.json_records import compress_json
-
-        return compress_json
-    if kind == "code":
-        from headroom_mcp.engines.code import compress_code
-
-        return compress_code
-    if kind == "logs":
-        from headroom_mcp.engines.logs import compress_logs
-
-        return compress_logs
-    if kind == "search":
-        from headroom_mcp.engines.search import compress_search
-
-        return compress_search
-    if kind == "diff":
-        from headroom_mcp.engines.diff import compress_diff
-
-        return compress_diff
-    if kind == "prose":
-        from headroom_mcp.engines.prose import compress_prose
-
-        return compress_prose
-    if kind == "html":
-        from headroom_mcp.engines.html import compress_html
-
-        return compress_html
-    from headroom_mcp.engines.text import compress_text
-
-    return compress_text
+        return functools.partial(engine, language=language_from_name(name))
+    return engine

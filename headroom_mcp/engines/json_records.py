@@ -115,7 +115,6 @@ class _Shown:
     collection: Collection
     lines: dict[int, str]
     query_matches: int
-    reasons: Counter[str]
 
 
 def _record_lines(col: Collection, query: str | None) -> tuple[list[tuple[int, str]], int]:
@@ -123,14 +122,15 @@ def _record_lines(col: Collection, query: str | None) -> tuple[list[tuple[int, s
     selection = select_records(col.records, query)
     canon = [dumps_compact(clean(r)) for r in col.records]
     copies = Counter(canon)
-    out, seen = [], set()
-    for i, reason in selection.reasons.items():
+    out: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for i in selection.reasons:  # insertion order is priority order
         if canon[i] in seen:
             continue
         seen.add(canon[i])
         extra = f" (x{copies[canon[i]]} identical)" if copies[canon[i]] > 1 else ""
-        out.append((i, f"{col.record_path(i)}{extra} {canon[i]}", reason))
-    return [(i, line) for i, line, _ in out], selection.query_matches
+        out.append((i, f"{col.record_path(i)}{extra} {canon[i]}"))
+    return out, selection.query_matches
 
 
 def _render(shown: list[_Shown], skeleton: str | None) -> tuple[str, int, int]:
@@ -190,7 +190,7 @@ def compress_json(content: str, query: str | None, budget: int | None) -> Engine
     shown = []
     for col in collections:
         ranked, matches = _record_lines(col, query)
-        shown.append(_Shown(col, dict(ranked), matches, Counter()))
+        shown.append(_Shown(col, dict(ranked), matches))
     skeleton = _skeleton(doc, collections)
     if budget is not None:
         _fit_budget(shown, skeleton, budget)
