@@ -29,16 +29,25 @@ def line_starts(content: str) -> list[int]:
     return starts
 
 
-def line_windows(content: str, starts: list[int] | None = None) -> list[Unit]:
-    """Windows of WINDOW_LINES lines; a window is cut early at WINDOW_MAX_CHARS."""
+def line_windows(
+    content: str,
+    starts: list[int] | None = None,
+    first_row: int = 0,
+    last_row: int | None = None,
+    *,
+    skip_blank: bool = False,
+) -> list[Unit]:
+    """Windows of WINDOW_LINES lines over rows first_row..last_row (inclusive; default all);
+    a window is cut early at WINDOW_MAX_CHARS, and one huge line becomes several units.
+    `skip_blank` leaves out windows holding only whitespace."""
     starts = starts if starts is not None else line_starts(content)
     units: list[Unit] = []
-    n = len(starts)
+    n = len(starts) if last_row is None else min(len(starts), last_row + 1)
 
     def line_end(i: int) -> int:
-        return starts[i + 1] if i + 1 < n else len(content)
+        return starts[i + 1] if i + 1 < len(starts) else len(content)
 
-    first = 0
+    first = first_row
     while first < n and starts[first] < len(content):
         last = first
         while (
@@ -49,6 +58,9 @@ def line_windows(content: str, starts: list[int] | None = None) -> list[Unit]:
         ):
             last += 1
         start, end = starts[first], line_end(last)
+        if skip_blank and not content[start:end].strip():
+            first = last + 1
+            continue
         where = f"line {first + 1}" if first == last else f"lines {first + 1}-{last + 1}"
         # A single huge line becomes several units of WINDOW_MAX_CHARS each.
         units.extend(
@@ -128,17 +140,8 @@ def _row_span(content: str, starts: list[int], first: int, last: int) -> tuple[i
 
 
 def _windows_between(content: str, starts: list[int], first: int, last: int) -> list[Unit]:
-    """Line windows covering rows first..last (inclusive), for text between structured units."""
-    units = []
-    row = first
-    while row <= last:
-        stop = min(last, row + WINDOW_LINES - 1)
-        start, end = _row_span(content, starts, row, stop)
-        if content[start:end].strip():
-            where = f"line {row + 1}" if row == stop else f"lines {row + 1}-{stop + 1}"
-            units.append(Unit(start, end, where))
-        row = stop + 1
-    return units
+    """Line windows over rows first..last (inclusive), for text between structured units."""
+    return line_windows(content, starts, first, last, skip_blank=True)
 
 
 def _words_of(name: str) -> str:
