@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 from headroom_mcp.config import Settings, load_settings
 from headroom_mcp.context import current, worker_for
@@ -15,7 +16,13 @@ from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult
 from headroom_mcp.engines.prose import Embed
 from headroom_mcp.errors import ContentRejected, InvalidArgument
 from headroom_mcp.results import CompressResult, RetrieveResult, StatsResult
-from headroom_mcp.retrieval import find_parts, matching_parts, search_everything, whole_original
+from headroom_mcp.retrieval import (
+    find_parts,
+    matching_parts,
+    page_of_original,
+    search_everything,
+    whole_original,
+)
 from headroom_mcp.router import KINDS, Kind, detect_kind, engine_for, kind_from_name
 from headroom_mcp.store import CcrStore
 from headroom_mcp.tokens import count_tokens
@@ -61,6 +68,13 @@ def _check_content(content: str, settings: Settings) -> bytes:
     return data
 
 
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(fraction: float, message: str) -> None:
+    """Progress goes nowhere unless a caller asks for it."""
+
+
 def looks_binary(content: str) -> bool:
     """NUL bytes or many control characters: not text a model can use."""
     sample = content[:8192]
@@ -75,12 +89,17 @@ def compress(
     *,
     name: str | None = None,
     client: str | None = None,
+    progress: Progress | None = None,
 ) -> CompressResult:
     """Store `content` and return a compressed view of it that keeps what matters for `query`.
 
-    Content under the passthrough threshold (HEADROOM_MCP_MIN_TOKENS) comes back unchanged, as
-    does content that compression would not make smaller. The output never exceeds
+    `compressed` is the text the model reads: the engine's output and a footer line with the
+    token counts, what was left out and the headroom_retrieve calls that bring it back;
+    `compressed_tokens` counts all of it. Content under the passthrough threshold
+    (HEADROOM_MCP_MIN_TOKENS) comes back unchanged with no footer, as does content that
+    compression would not make smaller; either way it is stored. The output never exceeds
     `max_tokens` when it is given. `name` (a file name) helps pick the kind and language.
+    `progress(fraction, message)` is called between the stages of a large compress.
 
     Raises:
         ContentRejected: the content is not valid Unicode or is over the size limit.
@@ -89,10 +108,11 @@ def compress(
     """
     settings, store = current()
     worker = worker_for(settings, store)
+    report = progress if progress is not None else _no_progress
     if worker is None:
-        return _compress(settings, store, content, query, kind, max_tokens, name, client)
+        return _compress(settings, store, content, query, kind, max_tokens, name, client, report)
     with worker.request():
-        result = _compress(settings, store, content, query, kind, max_tokens, name, client)
+        result = _compress(settings, store, content, query, kind, max_tokens, name, client, report)
     worker.wake()
     return result
 
@@ -106,6 +126,7 @@ def _compress(
     max_tokens: int | None,
     name: str | None,
     client: str | None,
+    progress: Progress,
 ) -> CompressResult:
     _check_max_tokens(max_tokens)
     if kind != "auto" and kind not in KINDS:
@@ -113,6 +134,7 @@ def _compress(
             f'kind="{kind}" is not a kind headroom knows. Use "auto" or one of: {", ".join(KINDS)}.'
         )
     _check_content(content, settings)
+    progress(0.0, "counting tokens")
     tokens = count_tokens(content)
     binary = looks_binary(content)
     if kind == "auto" and not binary and name:
@@ -122,8 +144,13 @@ def _compress(
 
     from headroom_mcp.units import split_units
 
+    progress(0.2, f"cutting {detected} into retrievable units")
     units = split_units(content, detected, name)
-    stored = store.put(content, kind=detected, tokens=tokens, units=units)
+    progress(0.4, "storing the original")
+    stored = store.put(
+        content, kind=detected, tokens=tokens, units=units, embed=settings.embed_model != "off"
+    )
+    progress(0.6, f"compressing as {detected}")
     fits = max_tokens is None or tokens <= max_tokens
     if binary or (tokens < settings.min_tokens and fits):
         reason = "binary" if binary else f"under {settings.min_tokens} tokens"
@@ -134,6 +161,7 @@ def _compress(
         result = _compressed(
             content, query, max_tokens, stored.short, detected, tokens, transforms, name
         )
+    progress(1.0, "done")
     store.record_event(
         "compress",
         kind=detected,
@@ -208,15 +236,12 @@ def _compressed(
 ) -> CompressResult:
     budget = None if max_tokens is None else max(1, max_tokens - MARKER_RESERVE_TOKENS)
     result = _run_engine(kind, content, query, budget, name)
-    text = result.text
-    if result.omitted:
-        text += "\n" + retrieve_marker(result.omitted, short, query)
-    after = count_tokens(text)
+    body = result.text
+    text, after = with_footer(body, tokens, result.omitted, short, query)
     if after >= tokens and (max_tokens is None or tokens <= max_tokens):
         return _passthrough(content, short, kind, tokens, [*transforms, "passthrough:no-gain"])
     if max_tokens is not None and after > max_tokens:
-        text = _hard_cut(text, max_tokens, short, query)
-        after = count_tokens(text)
+        text, after = _hard_cut(body, max_tokens, tokens, short, query)
         transforms.append("budget:cut")
     saved = round(100.0 * (tokens - after) / tokens, 1) if tokens else 0.0
     return CompressResult(
@@ -224,27 +249,94 @@ def _compressed(
     )
 
 
-def retrieve_marker(omitted: str, short: str, query: str | None) -> str:
-    """The last line of a compressed result: what is missing and the call that brings it back."""
+def footer_line(
+    before: int,
+    after: int,
+    omitted: str | None,
+    short: str,
+    query: str | None,
+    *,
+    brief: bool = False,
+) -> str:
+    """The last line of a compressed result: the token counts, what is missing, and the calls
+    that bring it back. `after` counts the whole text the model reads, this line included.
+    `brief` leaves out what is missing and the query form, for very small budgets."""
+    counts = f"{MARKER_PREFIX}: {before:,} → {after:,} tokens"
+    whole = f'all of it: headroom_retrieve(hash="{short}")'
+    if brief:
+        return f"{counts} · {whole}]"
     hint = query.replace('"', "'") if query else "what you need"
+    what = f"; {omitted}" if omitted else ""
     return (
-        f'{MARKER_PREFIX}: {omitted} · all of it: headroom_retrieve(hash="{short}") · '
-        f'only what matters: headroom_retrieve(hash="{short}", query="{hint}")]'
+        f"{counts}{what} · {whole} · only the parts you need: "
+        f'headroom_retrieve(hash="{short}", query="{hint}")]'
     )
 
 
-def _hard_cut(text: str, max_tokens: int, short: str, query: str | None) -> str:
-    """Whole lines from the top until `max_tokens`, then the marker: the last resort."""
-    marker = retrieve_marker("the rest was cut to fit max_tokens", short, query)
-    room = max_tokens - count_tokens(marker) - 1
+def with_footer(
+    body: str,
+    before: int,
+    omitted: str | None,
+    short: str,
+    query: str | None,
+    *,
+    brief: bool = False,
+) -> tuple[str, int]:
+    """`body` plus its footer, and the token count of the two together (the footer states
+    that count, so it is settled by recounting until it no longer changes)."""
+    after = count_tokens(body) + 60
+    for _ in range(4):
+        line = footer_line(before, after, omitted, short, query, brief=brief)
+        text = f"{body}\n{line}" if body else line
+        counted = count_tokens(text)
+        if counted == after:
+            break
+        after = counted
+    return text, count_tokens(text)
+
+
+BRIEF_FOOTER_BELOW = 200  # max_tokens under which the footer keeps only the counts and hash
+
+
+def _hard_cut(
+    body: str, max_tokens: int, before: int, short: str, query: str | None
+) -> tuple[str, int]:
+    """Whole lines from the top until `max_tokens`, then the footer: the last resort. A first
+    line too long to fit whole is cut, so something of the content is always shown."""
+    omitted = "the rest was cut to fit max_tokens"
+    brief = max_tokens < BRIEF_FOOTER_BELOW
+    footer = footer_line(before, max_tokens, omitted, short, query, brief=brief)
+    room = max_tokens - count_tokens(footer) - 2
     kept: list[str] = []
-    for line in text.split("\n"):
+    for line in body.split("\n"):
         cost = count_tokens(line) + 1
         if cost > room:
+            if not any(k.strip() and not k.startswith(MARKER_PREFIX) for k in kept):
+                kept.append(_cut_to_tokens(line, room))
             break
         kept.append(line)
         room -= cost
-    return "\n".join([*kept, marker])
+    return with_footer("\n".join(kept), before, omitted, short, query, brief=brief)
+
+
+def _cut_to_tokens(line: str, room: int) -> str:
+    """The longest head of `line` that fits `room` tokens with its cut marker."""
+    marker_cost = 12
+    chars = max(0, (room - marker_cost) * 3)
+    while chars > 0 and count_tokens(line[:chars]) > room - marker_cost:
+        chars = chars * 3 // 4
+    return f"{line[:chars]}…{MARKER_PREFIX}: +{len(line) - chars:,} chars]"
+
+
+def _check_offset(offset: int | None) -> int:
+    if offset is None:
+        return 0
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise InvalidArgument(
+            f"offset must be a character position of 0 or more, not {offset!r}: use the "
+            "next_offset of the previous page, or leave it out for the first page."
+        )
+    return offset
 
 
 def check_hash(hash_text: str) -> str:
@@ -264,10 +356,16 @@ def retrieve(
     query: str | None = None,
     max_tokens: int | None = None,
     *,
+    offset: int | None = None,
+    page_tokens: int | None = None,
     client: str | None = None,
 ) -> RetrieveResult:
     """The original stored under `hash`, or only the parts of it that match `query`; with a
     query and no hash, the stored originals that match it, each with its best snippet.
+
+    Without a query the whole original comes back, unless `offset` or `page_tokens` asks for
+    one page of it (what the MCP tool does): the characters from `offset` on, at most
+    `page_tokens` tokens, with `next_offset` naming where the next page starts.
 
     Raises:
         UnknownHash: nothing is stored under that hash (never stored here, or expired).
@@ -282,20 +380,27 @@ def retrieve(
                 "Give a hash (from a headroom_compress result), a query, or both: "
                 'headroom_retrieve(query="payment timeout") searches everything stored.'
             )
-        return search_everything(store, query, max_tokens, client)
+        return search_everything(store, query, max_tokens or settings.retrieve_tokens, client)
     digest = store.resolve(check_hash(hash))
     original = store.get(digest)
     content = original.content or ""
     total_units = store.unit_count(digest)
     if not query or not query.strip():
-        result = whole_original(
-            original.short, original.kind, content, original.tokens, total_units, max_tokens
-        )
+        if offset is None and page_tokens is None:
+            result = whole_original(
+                original.short, original.kind, content, original.tokens, total_units, max_tokens
+            )
+        else:
+            limit = min(t for t in (max_tokens, page_tokens, settings.page_tokens) if t)
+            result = page_of_original(
+                original.short, original.kind, content, original.tokens, total_units,
+                _check_offset(offset), limit,
+            )  # fmt: skip
     else:
         hits, how = find_parts(settings, store, digest, query)
         result = matching_parts(
             original.short, original.kind, content, original.tokens, query, hits, total_units,
-            max_tokens, how,
+            max_tokens or settings.retrieve_tokens, how,
         )  # fmt: skip
     store.record_event(
         "retrieve",
@@ -310,11 +415,14 @@ def retrieve(
 
 def stats() -> StatsResult:
     """Totals across every process sharing the store: calls, tokens saved, cost saved, per kind."""
+    from headroom_mcp.context import background_embedding
     from headroom_mcp.usage import collect_stats
 
     settings, store = current()
     worker = worker_for(settings, store)
     model = "off" if worker is None else worker.embedder.name
+    if settings.embed_model != "off" and not background_embedding():
+        model = "not loaded by one-shot commands (a running server embeds waiting units)"
     if worker is not None and worker.failed:
         model += f" (stopped: {worker.failed})"
     return collect_stats(store, settings.price_per_million_tokens, model)
@@ -326,3 +434,18 @@ def list_originals(limit: int = 200) -> list[tuple[str, str, int, int, float]]:
     return [
         (o.short, o.kind, o.size_bytes, o.tokens, o.created_at) for o in store.list_originals(limit)
     ]
+
+
+def forget(hash: str) -> str:
+    """Delete the original stored under `hash` (with its index entries); returns its short
+    hash. Events already counted in stats stay.
+
+    Raises:
+        UnknownHash: nothing is stored under that hash.
+        InvalidArgument: the hash is malformed.
+    """
+    _, store = current()
+    digest = store.resolve(check_hash(hash))
+    short = store.get(digest).short
+    store.forget(digest)
+    return short

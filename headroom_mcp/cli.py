@@ -1,13 +1,17 @@
-"""The headroom-mcp command: serve, install, compress, retrieve, stats.
+"""The headroom-mcp command: serve, install, uninstall, doctor, compress, retrieve, search,
+read, run, forget, stats.
 
 Each command parses its options, calls the library, and prints. Library errors become
-`Error: ...` on stderr with exit code 1 (usage errors exit 2, as click does).
+`Error: ...` on stderr with exit code 1 (usage errors exit 2, as click does). Every command
+but `serve` is one-shot: it starts no embedding worker, so it never loads the model.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -25,10 +29,18 @@ def _echo_json(value: Any) -> None:
     click.echo(json.dumps(asdict(value), indent=2, ensure_ascii=False))
 
 
+LONG_RUNNING = ("serve",)
+
+
 @click.group()
 @click.version_option(package_name="headroom-mcp")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """headroom-mcp: compress tool output for AI agents; originals kept, retrievable on demand."""
+    if ctx.invoked_subcommand not in LONG_RUNNING:
+        from headroom_mcp.context import one_shot
+
+        one_shot()
 
 
 @cli.command()
@@ -68,49 +80,135 @@ def serve(transport: str, host: str, port: int, token: str | None, log_level: st
         raise _fail(exc) from exc
 
 
-@cli.command()
-@click.option(
+CLIENT_OPTION = click.option(
     "--client",
     type=click.Choice(["claude-desktop", "claude-code", "cursor"]),
     required=True,
-    help="The MCP client to register with.",
+    help="The MCP client whose config to edit.",
 )
-@click.option(
+CONFIG_OPTION = click.option(
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Config file to edit instead of the client's default.",
 )
+
+
+@cli.command()
+@CLIENT_OPTION
+@CONFIG_OPTION
 @click.option("--name", default="headroom", show_default=True, help="Server name in the config.")
 @click.option("--home", default=None, help="Store folder to pass as HEADROOM_MCP_HOME.")
-@click.option("--dry-run", is_flag=True, help="Print the new config instead of writing it.")
+@click.option("--dry-run", is_flag=True, help="Print the new config (secrets hidden); write none.")
+@click.option("--no-probe", is_flag=True, help="Skip starting the server to list its tools.")
 def install(
-    client: str, config_file: Path | None, name: str, home: str | None, dry_run: bool
+    client: str,
+    config_file: Path | None,
+    name: str,
+    home: str | None,
+    dry_run: bool,
+    no_probe: bool,
 ) -> None:
-    """Add headroom to an MCP client's config, keeping every other server.
+    """Add headroom to an MCP client's config, keeping every other server, then check that
+    the server starts and lists its tools.
 
     Example: headroom-mcp install --client claude-desktop --dry-run
     """
-    from headroom_mcp.install import apply_install, config_path, plan_install, server_entry
+    from headroom_mcp.install import (
+        apply_install,
+        config_path,
+        masked,
+        plan_install,
+        server_entry,
+    )
 
     path = config_file or config_path(client)
+    entry = server_entry({"HEADROOM_MCP_HOME": home} if home else None)
     try:
-        plan = plan_install(path, server_entry({"HEADROOM_MCP_HOME": home} if home else None), name)
+        plan = plan_install(path, entry, name)
     except HeadroomMcpError as exc:
         raise _fail(exc) from exc
     if dry_run:
-        click.echo(f"# {path} would become:")
-        click.echo(plan.after, nl=False)
+        click.echo(f"# {path} would become (secret values shown as ****):")
+        click.echo(masked(plan.after), nl=False)
         return
     backup = apply_install(plan)
     verb = "Updated" if plan.replaced else "Added"
     click.echo(f'{verb} server "{name}" in {path}' + (f" (backup: {backup})" if backup else ""))
+    if not no_probe:
+        from headroom_mcp.probe import probe_entry
+
+        probed = probe_entry(entry)
+        if not probed.ok:
+            raise click.ClickException(
+                f"The entry was written, but the server did not start: {probed.error}. Run "
+                "`headroom-mcp doctor` for details, or `headroom-mcp uninstall --client "
+                f"{client}` to take the entry out."
+            )
+        click.echo(f"Checked: the server starts and lists {len(probed.tools)} tools.")
     click.echo("Restart the client to load it.")
 
 
+@cli.command()
+@CLIENT_OPTION
+@CONFIG_OPTION
+@click.option("--name", default="headroom", show_default=True, help="Server name in the config.")
+@click.option("--dry-run", is_flag=True, help="Print the new config (secrets hidden); write none.")
+def uninstall(client: str, config_file: Path | None, name: str, dry_run: bool) -> None:
+    """Remove headroom's entry from an MCP client's config; every other server stays.
+
+    Example: headroom-mcp uninstall --client cursor
+    """
+    from headroom_mcp.install import apply_install, config_path, masked, plan_uninstall
+
+    path = config_file or config_path(client)
+    try:
+        plan = plan_uninstall(path, name)
+    except HeadroomMcpError as exc:
+        raise _fail(exc) from exc
+    if plan is None:
+        click.echo(f'Nothing to remove: {path} has no "{name}" server.')
+        return
+    if dry_run:
+        click.echo(f"# {path} would become (secret values shown as ****):")
+        click.echo(masked(plan.after), nl=False)
+        return
+    backup = apply_install(plan)
+    click.echo(f'Removed server "{name}" from {path} (backup: {backup}).')
+    click.echo("Restart the client to unload it.")
+
+
+@cli.command()
+@click.option("--name", default="headroom", show_default=True, help="Server name in configs.")
+def doctor(name: str) -> None:
+    """Check the install: versions, store, embedding model, torch build, client configs, and
+    whether a server starts. One line each, ✓ or ✗ with the fix; exit 1 if any ✗.
+
+    Example: headroom-mcp doctor
+    """
+    from headroom_mcp.config import load_settings
+    from headroom_mcp.doctor import run_checks
+
+    try:
+        settings = load_settings()
+    except HeadroomMcpError as exc:
+        raise _fail(exc) from exc
+    checks = run_checks(settings, name)
+    for check in checks:
+        click.echo(check.line())
+    if any(c.status == "fail" for c in checks):
+        sys.exit(1)
+
+
 def _read_input(source: str) -> str:
-    data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    try:
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        raise click.ClickException(
+            f"Cannot read {source}: {exc.strerror or exc}. Give the path of a text file, or - "
+            "to read standard input."
+        ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -135,19 +233,43 @@ def compress(
     """
     from headroom_mcp import api
 
+    content = _read_input(source)
     try:
-        result = api.compress(_read_input(source), query, kind, max_tokens, client="cli")
-    except (HeadroomMcpError, OSError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        with _progress_bar(len(content)) as report:
+            result = api.compress(content, query, kind, max_tokens, client="cli", progress=report)
+    except HeadroomMcpError as exc:
+        raise _fail(exc) from exc
     if as_json:
         _echo_json(result)
         return
     click.echo(result.compressed)
     click.echo(
-        f"hash {result.hash} · {result.kind} · {result.original_tokens} → "
-        f"{result.compressed_tokens} tokens ({result.savings_percent:.1f}% saved)",
+        f"hash {result.hash} · {result.kind} · {result.original_tokens:,} → "
+        f"{result.compressed_tokens:,} tokens ({result.savings_percent:.1f}% saved)",
         err=True,
     )
+
+
+PROGRESS_MIN_CHARS = 2 * 1024**2
+
+
+@contextlib.contextmanager
+def _progress_bar(size: int) -> Iterator[Callable[[float, str], None] | None]:
+    """A progress bar on stderr for content large enough to take seconds (click's bar,
+    shown only on a terminal)."""
+    if size < PROGRESS_MIN_CHARS:
+        yield None
+        return
+    with click.progressbar(length=100, label="compressing", file=sys.stderr, show_eta=False) as bar:
+        shown = 0
+
+        def report(fraction: float, message: str) -> None:
+            nonlocal shown
+            bar.label = message
+            bar.update(int(fraction * 100) - shown)
+            shown = int(fraction * 100)
+
+        yield report
 
 
 @cli.command()
@@ -169,17 +291,110 @@ def retrieve(hash_: str, query: str | None, max_tokens: int | None, as_json: boo
     if as_json:
         _echo_json(result)
     else:
-        click.echo(result.content, nl=False)
+        click.echo(result.content, nl=not result.complete)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--max-tokens", type=int, default=None, help="Cap the answer at this many tokens.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
+def search(query: str, max_tokens: int | None, as_json: bool) -> None:
+    """Search everything stored (every agent's, every session's) for QUERY.
+
+    Example: headroom-mcp search "payment timeout"
+    """
+    from headroom_mcp import api
+
+    try:
+        result = api.retrieve(None, query, max_tokens, client="cli")
+    except HeadroomMcpError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _echo_json(result)
+    else:
+        click.echo(result.content)
+
+
+@cli.command()
+@click.argument("path")
+@click.option("--query", "-q", default=None, help="What you are looking for; steers what is kept.")
+@click.option("--max-tokens", type=int, default=None, help="Cap the output at this many tokens.")
+@click.option("--lines", default=None, help='A line range to read, e.g. "120-200".')
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
+def read(
+    path: str, query: str | None, max_tokens: int | None, lines: str | None, as_json: bool
+) -> None:
+    """Read PATH compressed, as headroom_read does (inside HEADROOM_MCP_ROOTS; secrets and
+    binaries refused).
+
+    Example: headroom-mcp read src/app.py -q "how is the token refreshed"
+    """
+    from headroom_mcp import sources
+
+    try:
+        result = sources.read(path, query, max_tokens, lines, client="cli")
+    except HeadroomMcpError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _echo_json(result)
+    else:
+        click.echo(result.compressed)
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("argv", nargs=-1, required=True, type=click.UNPROCESSED)
+@click.option("--query", "-q", default=None, help="What you are looking for; steers what is kept.")
+@click.option("--max-tokens", type=int, default=None, help="Cap the output at this many tokens.")
+@click.option("--cwd", default=None, help="Folder to run in (inside the roots).")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
+def run(
+    argv: tuple[str, ...], query: str | None, max_tokens: int | None, cwd: str | None,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Run an allowlisted command as headroom_run does (HEADROOM_MCP_RUN_ALLOW) and print its
+    output compressed. Put the command after --.
+
+    Example: headroom-mcp run -q "failing tests" -- pytest -q
+    """
+    from headroom_mcp import sources
+    from headroom_mcp.presenting import run_text
+
+    try:
+        result = sources.run(list(argv), query, max_tokens, cwd, client="cli")
+    except HeadroomMcpError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _echo_json(result)
+    else:
+        click.echo(run_text(result))
+
+
+@cli.command()
+@click.argument("hash_")
+def forget(hash_: str) -> None:
+    """Delete the original stored under HASH, with its index entries.
+
+    Example: headroom-mcp forget 3f9a2c1e5b7d
+    """
+    from headroom_mcp import api
+
+    try:
+        short = api.forget(hash_)
+    except HeadroomMcpError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"Forgot {short}.")
 
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
 def stats(as_json: bool) -> None:
-    """Show tokens and cost saved, per kind, across every process sharing the store.
+    """Show tokens and cost saved (net of retrieval), per kind, across every process sharing
+    the store.
 
     Example: headroom-mcp stats --json
     """
     from headroom_mcp import api
+    from headroom_mcp.presenting import stats_text
 
     try:
         result = api.stats()
@@ -187,21 +402,8 @@ def stats(as_json: bool) -> None:
         raise _fail(exc) from exc
     if as_json:
         _echo_json(result)
-        return
-    click.echo(
-        f"{result.compressions} compressions, {result.retrievals} retrievals\n"
-        f"tokens: {result.tokens_before:,} → {result.tokens_after:,} "
-        f"({result.tokens_saved:,} saved, {result.savings_percent:.1f}%)\n"
-        f"estimated cost saved: ${result.estimated_cost_saved_usd:.4f} "
-        f"at ${result.price_per_million_tokens_usd:.2f} per million input tokens\n"
-        f"store: {result.store.originals} originals, {result.store.original_bytes:,} bytes "
-        f"at {result.store.path}"
-    )
-    for kind, k in result.by_kind.items():
-        click.echo(
-            f"  {kind:8} {k.compressions:5} calls  {k.tokens_saved:>10,} saved "
-            f"({k.savings_percent:.1f}%)"
-        )
+    else:
+        click.echo(stats_text(result))
 
 
 def main() -> None:

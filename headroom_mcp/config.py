@@ -21,6 +21,8 @@ DEFAULT_MIN_TOKENS = 300  # content under this many tokens comes back unchanged
 DEFAULT_MAX_CONTENT_BYTES = 64 * 1024**2
 DEFAULT_RUN_TIMEOUT_SECONDS = 60
 DEFAULT_RUN_MAX_OUTPUT_BYTES = 16 * 1024**2
+DEFAULT_PAGE_TOKENS = 20_000  # one page of an original read back whole
+DEFAULT_RETRIEVE_TOKENS = 2_000  # answer budget of a retrieve with a query
 
 ENV_VARS: dict[str, str] = {
     "HEADROOM_MCP_HOME": "folder holding the store (store.db); default: the per-user data dir",
@@ -42,6 +44,10 @@ ENV_VARS: dict[str, str] = {
     "HEADROOM_MCP_RUN_ALLOW": "comma-separated commands headroom_run may run (off when empty)",
     "HEADROOM_MCP_RUN_TIMEOUT_SECONDS": f"run time limit ({DEFAULT_RUN_TIMEOUT_SECONDS})",
     "HEADROOM_MCP_RUN_MAX_OUTPUT_BYTES": f"run output cap ({DEFAULT_RUN_MAX_OUTPUT_BYTES})",
+    "HEADROOM_MCP_PAGE_TOKENS": "largest page of an original that headroom_retrieve returns "
+    f"without a query ({DEFAULT_PAGE_TOKENS} tokens)",
+    "HEADROOM_MCP_RETRIEVE_TOKENS": "default answer budget of headroom_retrieve with a query "
+    f"({DEFAULT_RETRIEVE_TOKENS} tokens)",
 }
 
 
@@ -63,6 +69,8 @@ class Settings:
     run_max_output_bytes: int = DEFAULT_RUN_MAX_OUTPUT_BYTES
     embed_model: str = ""
     kompress_model: str = ""
+    page_tokens: int = DEFAULT_PAGE_TOKENS
+    retrieve_tokens: int = DEFAULT_RETRIEVE_TOKENS
 
     @property
     def db_path(self) -> Path:
@@ -116,6 +124,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         embed_model=env.get("HEADROOM_MCP_EMBED_MODEL", "").strip(),
         kompress_model=env.get("HEADROOM_MCP_KOMPRESS_MODEL", "").strip(),
         run_allow=_list(env, "HEADROOM_MCP_RUN_ALLOW"),
+        page_tokens=int(_number(env, "HEADROOM_MCP_PAGE_TOKENS", DEFAULT_PAGE_TOKENS, minimum=500)),
+        retrieve_tokens=int(
+            _number(env, "HEADROOM_MCP_RETRIEVE_TOKENS", DEFAULT_RETRIEVE_TOKENS, minimum=100)
+        ),
         run_timeout_seconds=_number(
             env, "HEADROOM_MCP_RUN_TIMEOUT_SECONDS", DEFAULT_RUN_TIMEOUT_SECONDS, minimum=0.1
         ),

@@ -23,6 +23,19 @@ WORKERS: dict[tuple[str, str], EmbeddingWorker | None] = {}
 _LOCK = threading.Lock()
 
 
+_BACKGROUND = {"embedding": True}
+
+
+def one_shot() -> None:
+    """This process runs one command and exits (the CLI): start no embedding worker, so it
+    never loads the model. Stored units stay queued for a server to embed."""
+    _BACKGROUND["embedding"] = False
+
+
+def background_embedding() -> bool:
+    return _BACKGROUND["embedding"]
+
+
 def current() -> tuple[Settings, CcrStore]:
     settings = load_settings()
     key = (str(settings.db_path), settings.ttl_seconds, settings.max_store_bytes)
@@ -42,6 +55,8 @@ def worker_for(settings: Settings, store: CcrStore) -> EmbeddingWorker | None:
     """The store's embedding worker, started on first use; None when embeddings are off or
     sqlite-vec is missing (retrieval is then lexical)."""
     key = (str(store.path), settings.embed_model)
+    if not _BACKGROUND["embedding"]:
+        return None
     with _LOCK:
         if key in WORKERS:
             return WORKERS[key]

@@ -1,6 +1,7 @@
 """Result types of the public API: frozen dataclasses holding numbers, formatted only when shown.
 
-The MCP tools return these directly; the SDK derives each tool's output schema from them.
+The MCP tools show them as text (headroom_mcp.presenting) or, with format="json", as their
+fields.
 """
 
 from __future__ import annotations
@@ -67,7 +68,9 @@ class OriginalMatch:
 class RetrieveResult:
     """What headroom_retrieve returns.
 
-    Without a query, `content` is the original byte for byte (`complete` is true). With a query,
+    Without a query, `content` is the original byte for byte (`complete` is true), or one page
+    of it: the characters from `offset` on, with `next_offset` where the next page starts (None
+    on the last), so joining the pages gives the original exactly. With a query,
     `content` holds only the matching parts, in original order, each under a
     `[headroom: location]` line; `parts` lists them and `search` says how they were found.
     With a query and no hash, `originals` lists the stored originals that match, best first,
@@ -86,6 +89,9 @@ class RetrieveResult:
     original_tokens: int
     returned_tokens: int
     originals: list[OriginalMatch] = field(default_factory=list)
+    offset: int = 0
+    next_offset: int | None = None
+    original_chars: int = 0
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,11 @@ class StoreSummary:
 
 @dataclass(frozen=True)
 class StatsResult:
-    """Totals over every process that shares the store, since it was created."""
+    """Totals over every process that shares the store, since it was created.
+
+    `net_tokens_saved` is what compression saved less what retrieval read back; the cost
+    estimate is taken on it.
+    """
 
     compressions: int
     retrievals: int
@@ -130,6 +140,7 @@ class StatsResult:
     tokens_saved: int
     savings_percent: float
     tokens_retrieved: int
+    net_tokens_saved: int
     estimated_cost_saved_usd: float
     price_per_million_tokens_usd: float
     by_kind: dict[str, KindStats]

@@ -1,37 +1,37 @@
-"""The MCP server: three thin tools over `api`, run in worker threads, on stdio, SSE or HTTP.
+"""The MCP server: five thin tools over `api`, run in worker threads, on stdio, SSE or HTTP.
 
-Importing this module loads the MCP SDK and nothing heavy: engines, the tokenizer and SQLite
-load on the first tool call, so `list_tools` answers right after spawn.
+Every tool answers text for the model by default (headroom_mcp.presenting) and its fields with
+format="json". Importing this module loads the MCP SDK and nothing heavy: engines, the
+tokenizer and SQLite load on the first tool call, so `list_tools` answers right after spawn.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 import anyio
+import anyio.from_thread
 import anyio.to_thread
 from mcp import MCPDeprecationWarning
 from mcp import MCPError as McpError
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.types import CallToolResult, ToolAnnotations
 from mcp.types import Resource as MCPResource
-from mcp.types import ToolAnnotations
+from pydantic import BeforeValidator, ValidationError
 
 from headroom_mcp import api, sources
 from headroom_mcp.errors import HeadroomMcpError, InvalidArgument, UnknownHash
-from headroom_mcp.results import (
-    CompressResult,
-    ReadResult,
-    RetrieveResult,
-    RunResult,
-    StatsResult,
-)
+from headroom_mcp.presenting import as_tool_result
+from headroom_mcp.results import RetrieveResult
 
 logger = logging.getLogger(__name__)
 ROOTS_TIMEOUT_SECONDS = 3
@@ -43,7 +43,8 @@ saying what you are looking for: you get back a much shorter version that keeps 
 for that query (matching records, errors, outliers, head and tail) plus a hash.
 Nothing is lost: the full original is stored locally. Every compressed result ends with a
 "[headroom: ...]" line naming what was left out; call headroom_retrieve(hash=..., query=...)
-to get back just the parts you need, or headroom_retrieve(hash=...) for the exact original.
+to get back just the parts you need, or headroom_retrieve(hash=...) for the exact original
+(in pages: each page names the call for the next).
 Better still, fetch content through headroom so the full text never enters your context:
 headroom_read(path, query) instead of reading a large file, and headroom_run(argv, query) for
 commands such as rg, grep, git diff or pytest when the user has enabled them.
@@ -52,7 +53,18 @@ headroom_stats reports tokens saved."""
 
 
 class HeadroomServer(MCPServer):
-    """MCPServer whose resource list also names every stored original."""
+    """MCPServer whose resource list also names every stored original, and whose argument
+    errors say what was wrong and what to send instead."""
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context | None = None
+    ) -> Any:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if isinstance(exc.__cause__, ValidationError):
+                raise ToolError(explain_arguments(name, exc.__cause__)) from exc.__cause__
+            raise
 
     async def list_resources(self) -> list[MCPResource]:
         listed = await super().list_resources()
@@ -97,57 +109,135 @@ async def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
         raise ToolError(str(exc)) from exc
 
 
-@app.tool(annotations=STORES)
+JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "true/false",
+              int: "a number", float: "a number", type(None): "null"}  # fmt: skip
+EXAMPLE_CALLS = {
+    "headroom_compress": 'headroom_compress(content="<the text>", query="what you look for")',
+    "headroom_retrieve": 'headroom_retrieve(hash="3f9a2c1e5b7d", query="what you need")',
+    "headroom_read": 'headroom_read(path="src/app.py", query="what you need")',
+    "headroom_run": 'headroom_run(argv=["rg", "-n", "TODO"], query="what you need")',
+    "headroom_stats": "headroom_stats()",
+}
+
+
+def explain_arguments(tool: str, error: ValidationError) -> str:
+    """One sentence per rejected argument (its name, what it must be, what came), then the
+    shape of a good call. Values are not echoed: they are the caller's data."""
+    registered = app._tool_manager.get_tool(tool)
+    schema = registered.parameters.get("properties", {}) if registered else {}
+    problems = []
+    for err in error.errors():
+        field = ".".join(str(part) for part in err["loc"]) or "arguments"
+        if err["type"] == "missing":
+            problems.append(f"`{field}` is required")
+            continue
+        wanted = schema.get(str(err["loc"][0]), {}) if err["loc"] else {}
+        expected = _expected(wanted) or err["msg"].lower()
+        got = JSON_TYPES.get(type(err.get("input")), type(err.get("input")).__name__)
+        problems.append(f"`{field}` must be {expected}, not {got}")
+    example = EXAMPLE_CALLS.get(tool, "")
+    return "; ".join(problems) + (f". Send e.g. {example}." if example else ".")
+
+
+def _expected(schema: dict[str, Any]) -> str:
+    if "enum" in schema:
+        return "one of " + ", ".join(json.dumps(v) for v in schema["enum"])
+    kinds = [s.get("type") for s in schema.get("anyOf", [schema]) if s.get("type") != "null"]
+    names = {"string": "a string", "integer": "a whole number", "array": "an array of strings",
+             "number": "a number", "boolean": "true or false", "object": "an object"}  # fmt: skip
+    return " or ".join(names.get(str(k), str(k)) for k in kinds if k)
+
+
+def _as_text(value: Any) -> Any:
+    """Content sent as a JSON object or array (some clients parse JSON-looking arguments) is
+    compressed as its JSON text; a string is kept byte for byte."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, indent=1)
+    return value
+
+
+# Annotated[str, ...] keeps the SDK from json.loads-ing JSON-looking strings first (it does so
+# for any parameter whose type is not plain `str`), so a JSON string is stored as sent.
+Content = Annotated[str, BeforeValidator(_as_text)]
+OutputFormat = Literal["text", "json"]
+PROGRESS_MIN_CHARS = 2 * 1024**2  # report progress on content this large
+
+
+def _progress(ctx: Context | None, size: int) -> Callable[[float, str], None] | None:
+    """A callback a worker thread calls to send MCP progress notifications (a no-op unless
+    the client sent a progress token), for content large enough to take seconds."""
+    if ctx is None or size < PROGRESS_MIN_CHARS:
+        return None
+
+    def report(fraction: float, message: str) -> None:
+        try:
+            anyio.from_thread.run(ctx.report_progress, round(fraction * 100, 1), 100.0, message)
+        except (RuntimeError, ValueError, AttributeError, LookupError):
+            logger.debug("progress not sent")
+
+    return report
+
+
+@app.tool(annotations=STORES, structured_output=False)
 async def headroom_compress(
-    content: str,
+    content: Content,
     query: str | None = None,
     kind: str = "auto",
     max_tokens: int | None = None,
+    format: OutputFormat = "text",
     ctx: Context | None = None,
-) -> CompressResult:
-    """Compress large text (JSON, logs, code, search results, diffs, prose) before you read it.
+) -> CallToolResult:
+    """Compress large text (JSON, logs, build output, code, search results, diffs, prose,
+    HTML) before you read it.
 
     Pass what you are looking for as `query` ("failed orders", "why did the build fail") so
-    the matching parts are kept. `kind` forces a content type (json, code, logs, search, diff,
-    prose, text) instead of detecting it; `max_tokens` caps the output. Short content comes
-    back unchanged. The result's `compressed` ends with a "[headroom: ...]" line when anything
-    was left out: call headroom_retrieve with the returned `hash` (and a `query`) to get it back.
+    the matching parts are kept. `kind` forces a content type instead of detecting it;
+    `max_tokens` caps the output. You get the compressed text; its last line,
+    "[headroom: N → M tokens · ... headroom_retrieve(hash=...)]", names what was left out and
+    the call that gets it back. Short content comes back unchanged. `format="json"` returns
+    the fields (hash, compressed, kind, counts, transforms) for programs.
     """
-    result: CompressResult = await _call(
-        api.compress, content, query, kind, max_tokens, client=_client_name(ctx)
-    )
-    return result
+    result = await _call(
+        api.compress, content, query, kind, max_tokens, client=_client_name(ctx),
+        progress=_progress(ctx, len(content)),
+    )  # fmt: skip
+    return as_tool_result(result, format)
 
 
-@app.tool(annotations=READ_ONLY)
+@app.tool(annotations=READ_ONLY, structured_output=False)
 async def headroom_retrieve(
     hash: str | None = None,
     query: str | None = None,
     max_tokens: int | None = None,
+    offset: int | None = None,
+    format: OutputFormat = "text",
     ctx: Context | None = None,
-) -> RetrieveResult:
+) -> CallToolResult:
     """Get back what headroom_compress left out.
 
-    With only `hash`: the exact original. With `query` ("record with id 42", "stack trace of
-    the timeout"): only the parts of the original that match, in original order, each after a
-    "[headroom: location]" line. With `query` and no hash: search everything stored, by every
-    agent and session, and get the matching originals' hashes with their best snippets.
-    `max_tokens` caps the answer.
+    With only `hash`: the exact original, a page at a time (a page ends with the call for the
+    next one, `offset=N`). With `query` ("record with id 42", "stack trace of the timeout",
+    "why did it fail"): only the parts of the original that answer it, in original order, each
+    after a "[headroom: location]" line. With `query` and no hash: search everything stored,
+    by every agent and session. `max_tokens` caps the answer. `format="json"` returns the
+    fields (`content` is then an exact slice of the original, `next_offset` where the next
+    page starts, null on the last).
     """
-    result: RetrieveResult = await _call(
-        api.retrieve, hash, query, max_tokens, client=_client_name(ctx)
+    result = await _call(
+        api.retrieve, hash, query, max_tokens, offset=offset or 0, client=_client_name(ctx)
     )
-    return result
+    return as_tool_result(result, format)
 
 
-@app.tool(annotations=READ_ONLY)
+@app.tool(annotations=READ_ONLY, structured_output=False)
 async def headroom_read(
     path: str,
     query: str | None = None,
     max_tokens: int | None = None,
     lines: str | None = None,
+    format: OutputFormat = "text",
     ctx: Context | None = None,
-) -> ReadResult:
+) -> CallToolResult:
     """Read a file already compressed, instead of reading it whole and compressing it after.
 
     Use it in place of a plain file read for anything large (source files, logs, JSON, docs):
@@ -157,30 +247,31 @@ async def headroom_read(
     binary files are refused.
     """
     roots = await _client_roots(ctx)
-    result: ReadResult = await _call(
+    result = await _call(
         sources.read, path, query, max_tokens, lines, roots=roots, client=_client_name(ctx)
     )
-    return result
+    return as_tool_result(result, format)
 
 
-@app.tool(annotations=RUNS_COMMANDS)
+@app.tool(annotations=RUNS_COMMANDS, structured_output=False)
 async def headroom_run(
     argv: list[str],
     query: str | None = None,
     max_tokens: int | None = None,
     cwd: str | None = None,
+    format: OutputFormat = "text",
     ctx: Context | None = None,
-) -> RunResult:
+) -> CallToolResult:
     """Run an allowlisted command (e.g. ["rg", "-n", "TODO"], ["git", "diff"], ["pytest", "-q"])
     and get its output compressed: grep output as search results, diffs as diffs, test runs as
-    logs. No shell; runs inside the allowed roots with a time limit. `exit_code` tells how it
-    ended. Off unless the user set HEADROOM_MCP_RUN_ALLOW.
+    build output. No shell; runs inside the allowed roots with a time limit. The first line
+    says how it ended (its exit code). Off unless the user set HEADROOM_MCP_RUN_ALLOW.
     """
     roots = await _client_roots(ctx)
-    result: RunResult = await _call(
+    result = await _call(
         sources.run, argv, query, max_tokens, cwd, roots=roots, client=_client_name(ctx)
     )
-    return result
+    return as_tool_result(result, format)
 
 
 async def _client_roots(ctx: Context | None) -> list[Path] | None:
@@ -208,11 +299,12 @@ async def _client_roots(ctx: Context | None) -> list[Path] | None:
     return paths or None
 
 
-@app.tool(annotations=READ_ONLY)
-async def headroom_stats() -> StatsResult:
-    """Tokens and estimated cost saved so far, per content kind and client, with recent calls."""
-    result: StatsResult = await _call(api.stats)
-    return result
+@app.tool(annotations=READ_ONLY, structured_output=False)
+async def headroom_stats(format: OutputFormat = "text") -> CallToolResult:
+    """Tokens saved so far (net of what retrieval read back), per content kind and client,
+    and the state of the store and its embedding index. `format="json"` returns the fields."""
+    result = await _call(api.stats)
+    return as_tool_result(result, format)
 
 
 @app.resource(
@@ -247,10 +339,16 @@ def serve(
     port: int = 8000,
     token: str | None = None,
 ) -> None:
-    """Run the server until it is stopped."""
-    if transport == "stdio":
-        app.run()
-        return
-    from headroom_mcp.transports import serve_http
+    """Run the server until it is stopped; the embedding worker is stopped before the
+    interpreter begins to shut down (a thread still importing torch then would print errors)."""
+    from headroom_mcp.context import stop_workers
 
-    serve_http(app, transport, host, port, token)
+    try:
+        if transport == "stdio":
+            app.run()
+            return
+        from headroom_mcp.transports import serve_http
+
+        serve_http(app, transport, host, port, token)
+    finally:
+        stop_workers()

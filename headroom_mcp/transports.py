@@ -20,6 +20,7 @@ from headroom_mcp.errors import ConfigError
 logger = logging.getLogger(__name__)
 
 TRANSPORTS = ("sse", "http")
+REQUEST_OVERHEAD_BYTES = 64 * 1024
 
 
 def is_loopback(host: str) -> bool:
@@ -69,7 +70,16 @@ def build_app(app: MCPServer, transport: str, host: str, token: str | None) -> A
             f"Refusing to serve on {host} without a token: anyone who can reach it could read "
             "your stored originals. Pass --token or set HEADROOM_MCP_TOKEN, or bind 127.0.0.1."
         )
-    asgi = app.sse_app(host=host) if transport == "sse" else app.streamable_http_app(host=host)
+    from headroom_mcp.config import load_settings
+
+    # A request carries the content JSON-escaped (up to 2 bytes a byte for quotes and
+    # backslashes, more for control characters): take what HEADROOM_MCP_MAX_CONTENT_BYTES
+    # promises, escaped, with room for the rest of the request.
+    body_limit = 2 * load_settings().max_content_bytes + REQUEST_OVERHEAD_BYTES
+    if transport == "sse":
+        asgi = app.sse_app(host=host, max_request_body_size=body_limit)
+    else:
+        asgi = app.streamable_http_app(host=host, max_request_body_size=body_limit)
     return BearerAuth(asgi, token) if token else asgi
 
 

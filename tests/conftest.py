@@ -30,6 +30,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     from headroom_mcp import context
 
     context.stop_workers()
+    context._BACKGROUND["embedding"] = True  # the CLI's one-shot mode must not leak
     for store in context.STORES.values():
         store.close()
     context.STORES.clear()

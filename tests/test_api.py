@@ -5,6 +5,7 @@ import pytest
 import headroom_mcp
 from headroom_mcp import ContentRejected, InvalidArgument, UnknownHash, compress, retrieve, stats
 from headroom_mcp.engines.base import MARKER_PREFIX
+from headroom_mcp.tokens import count_tokens
 from tests.conftest import sample
 
 
@@ -27,14 +28,18 @@ def test_short_content_comes_back_unchanged_but_is_still_stored():
     assert retrieve(result.hash).content == text
 
 
-def test_compressed_json_ends_with_a_marker_naming_the_retrieve_call():
+def test_compressed_json_ends_with_a_footer_of_true_counts_and_the_retrieve_calls():
     result = compress(big_orders(), query="customer-77")
     assert result.kind == "json"
     assert result.transforms[0] == "router:json"
     last = result.compressed.splitlines()[-1]
-    assert last.startswith(f"{MARKER_PREFIX}: 29")
+    assert last.startswith(
+        f"{MARKER_PREFIX}: {result.original_tokens:,} → {result.compressed_tokens:,} tokens; 29"
+    )
     assert f'headroom_retrieve(hash="{result.hash}", query="customer-77")' in last
     assert '"customer":"customer-77"' in result.compressed
+    # The count is of everything the model reads, the footer included.
+    assert result.compressed_tokens == count_tokens(result.compressed)
     assert result.compressed_tokens < result.original_tokens * 0.2
 
 
@@ -166,7 +171,8 @@ def test_stats_sum_every_call_and_survive_a_new_store_object():
     assert s.compressions == 2 and s.retrievals == 1
     assert s.tokens_saved == s.tokens_before - s.tokens_after > 0
     assert set(s.by_kind) == {"json", "logs"}
-    assert s.estimated_cost_saved_usd == round(s.tokens_saved * 3.0 / 1e6, 4)
+    assert s.net_tokens_saved == s.tokens_saved - s.tokens_retrieved
+    assert s.estimated_cost_saved_usd == round(s.net_tokens_saved * 3.0 / 1e6, 4)
     assert [e.op for e in s.recent] == ["retrieve", "compress", "compress"]
 
 

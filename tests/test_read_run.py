@@ -132,12 +132,22 @@ async def test_both_tools_work_over_mcp_with_the_clients_roots(tmp_path, monkeyp
     async with Client(app, list_roots_callback=roots, mode="legacy") as client:
         tools = {t.name for t in (await client.list_tools()).tools}
         assert {"headroom_read", "headroom_run"} <= tools
-        got = await client.call_tool("headroom_read", {"path": "hits.txt", "query": "echo"})
+        got = await client.call_tool(
+            "headroom_read", {"path": "hits.txt", "query": "echo", "format": "json"}
+        )
         assert not got.is_error, got.content[0].text
         assert got.structured_content["kind"] == "search"
-        ran = await client.call_tool("headroom_run", {"argv": ["grep", "-c", "def", "hits.txt"]})
+        ran = await client.call_tool(
+            "headroom_run", {"argv": ["grep", "-c", "def", "hits.txt"], "format": "json"}
+        )
         assert not ran.is_error, ran.content[0].text
         assert ran.structured_content["exit_code"] == 0
+        as_text = await client.call_tool(
+            "headroom_run", {"argv": ["grep", "-c", "def", "hits.txt"]}
+        )
+        assert as_text.content[0].text.startswith(
+            "[headroom run: `grep -c def hits.txt` exited with code 0]"
+        )
         refused = await client.call_tool("headroom_read", {"path": "/etc/passwd"})
         assert refused.is_error and "outside the allowed roots" in refused.content[0].text
 
@@ -145,6 +155,8 @@ async def test_both_tools_work_over_mcp_with_the_clients_roots(tmp_path, monkeyp
 @pytest.mark.anyio
 async def test_without_client_roots_the_configured_roots_apply(project):
     async with Client(app) as client:
-        got = await client.call_tool("headroom_read", {"path": "dpkg.log", "lines": "1-3"})
+        got = await client.call_tool(
+            "headroom_read", {"path": "dpkg.log", "lines": "1-3", "format": "json"}
+        )
     assert not got.is_error, got.content[0].text
     assert got.structured_content["path"] == str(project / "dpkg.log")

@@ -1,6 +1,7 @@
 """The real server process over stdio, SSE and streamable HTTP (loopback only)."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from mcp.client.sse import sse_client
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
+from headroom_mcp.tokens import count_tokens
 from tests.conftest import sample
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -24,6 +26,14 @@ def anyio_backend():
     return "asyncio"
 
 
+PAGE_TOKENS = 20_000
+
+
+def three_megabytes():
+    log = sample("logs/dpkg.log")
+    return (log * (3 * 1024**2 // len(log) + 1))[: 3 * 1024**2]
+
+
 async def exercise(session):
     await session.initialize()
     tools = {t.name for t in (await session.list_tools()).tools}
@@ -31,22 +41,57 @@ async def exercise(session):
     assert {"headroom_read", "headroom_run"} <= tools
     content = sample("search/grep_click_defs.txt")
     compressed = await session.call_tool("headroom_compress", {"content": content, "query": "echo"})
-    digest = compressed.structured_content["hash"]
+    assert compressed.structured_content is None
+    text = compressed.content[0].text
+    digest = re.findall(r'headroom_retrieve\(hash="([0-9a-f]+)"\)', text)[-1]
     back = await session.call_tool("headroom_retrieve", {"hash": digest})
-    assert back.structured_content["content"] == content
-    stats = await session.call_tool("headroom_stats", {})
+    assert back.content[0].text == content
+    stats = await session.call_tool("headroom_stats", {"format": "json"})
     assert stats.structured_content["compressions"] >= 1
+    await read_a_big_original_in_pages(session)
 
 
-async def test_stdio_server_lists_and_calls_all_tools(isolated_home):
+async def read_a_big_original_in_pages(session):
+    """A 3 MB original comes back in pages of at most PAGE_TOKENS tokens that join exactly,
+    within the 1 MiB message limit of the SDK's default clients."""
+    big = three_megabytes()
+    stored = await session.call_tool("headroom_compress", {"content": big, "format": "json"})
+    digest = stored.structured_content["hash"]
+    pages, offset = [], 0
+    while offset is not None:
+        page = await session.call_tool(
+            "headroom_retrieve", {"hash": digest, "offset": offset, "format": "json"}
+        )
+        assert not page.is_error, page.content[0].text
+        fields = page.structured_content
+        assert count_tokens(fields["content"]) <= PAGE_TOKENS
+        pages.append(fields["content"])
+        offset = fields["next_offset"]
+    assert len(pages) > 10
+    assert "".join(pages) == big
+    first = await session.call_tool("headroom_retrieve", {"hash": digest})
+    text = first.content[0].text
+    assert count_tokens(text) <= PAGE_TOKENS
+    assert text.splitlines()[-1].endswith(
+        f'headroom_retrieve(hash="{digest}", offset={len(pages[0])})]'
+    )
+
+
+async def test_stdio_server_lists_and_calls_all_tools_and_exits_cleanly(isolated_home, tmp_path):
     params = StdioServerParameters(
         command=sys.executable,
         args=["-m", "headroom_mcp", "serve"],
-        env={**os.environ, "HEADROOM_MCP_HOME": str(isolated_home)},
+        env={**os.environ, "HEADROOM_MCP_HOME": str(isolated_home), "HEADROOM_MCP_EMBED_MODEL": ""},
     )
-    with anyio.fail_after(60):
-        async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+    errors = tmp_path / "stderr.txt"
+    with anyio.fail_after(120), errors.open("w") as errlog:
+        async with (
+            stdio_client(params, errlog=errlog) as (read, write),
+            ClientSession(read, write) as session,
+        ):
             await exercise(session)
+    logged = errors.read_text()
+    assert "Traceback" not in logged and "Error" not in logged, logged[-3000:]
 
 
 def free_port():
@@ -103,7 +148,7 @@ def servers():
 async def test_http_transports_serve_all_tools_on_loopback(transport, isolated_home, servers):
     port = free_port()
     servers.append(start_server(isolated_home, transport, "127.0.0.1", port))
-    with anyio.fail_after(60):
+    with anyio.fail_after(120):
         if transport == "sse":
             async with (
                 sse_client(f"http://127.0.0.1:{port}/sse") as (read, write),
@@ -160,3 +205,18 @@ def test_serving_off_loopback_without_a_token_is_refused(isolated_home):
     )
     assert done.returncode == 1
     assert "Refusing to serve on 0.0.0.0 without a token" in done.stderr
+
+
+async def test_http_compress_takes_content_over_the_sdks_default_4_mib_body(isolated_home, servers):
+    port = free_port()
+    servers.append(start_server(isolated_home, "http", "127.0.0.1", port))
+    big = three_megabytes() + three_megabytes()[:1_500_000]  # 4.5 MB, over 4 MiB
+    with anyio.fail_after(120):
+        async with (
+            streamable_http_client(f"http://127.0.0.1:{port}/mcp") as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            result = await session.call_tool("headroom_compress", {"content": big})
+    assert not result.is_error, result.content[0].text
+    assert 'headroom_retrieve(hash="' in result.content[0].text

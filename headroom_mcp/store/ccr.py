@@ -128,8 +128,17 @@ class CcrStore:
 
     # -- originals ---------------------------------------------------------------------------
 
-    def put(self, content: str, *, kind: str, tokens: int, units: Sequence[Unit]) -> StoredOriginal:
-        """Store `content` once (deduplicated by digest) with its units; evict what is due."""
+    def put(
+        self,
+        content: str,
+        *,
+        kind: str,
+        tokens: int,
+        units: Sequence[Unit],
+        embed: bool = True,
+    ) -> StoredOriginal:
+        """Store `content` once (deduplicated by digest) with its units; evict what is due.
+        `embed` queues the units for the embedding worker (not when embeddings are off)."""
         digest = digest_of(content)
         data = content.encode("utf-8")
 
@@ -149,7 +158,7 @@ class CcrStore:
                     "INSERT INTO originals VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (digest, short, kind, data, len(data), tokens, now, now),
                 )
-                self._index_units(conn, digest, content, units)
+                self._index_units(conn, digest, content, units, embed)
                 evict(
                     conn,
                     keep=digest,
@@ -174,7 +183,9 @@ class CcrStore:
         return digest[:length]
 
     @staticmethod
-    def _index_units(conn: Any, digest: str, content: str, units: Sequence[Unit]) -> None:
+    def _index_units(
+        conn: Any, digest: str, content: str, units: Sequence[Unit], embed: bool
+    ) -> None:
         """Units, their full-text rows and their queue entries, in three bulk inserts. Ids are
         assigned here: the caller's BEGIN IMMEDIATE keeps every other writer out meanwhile."""
         scope = scope_token(digest)
@@ -195,7 +206,10 @@ class CcrStore:
                 for uid, u in zip(ids, units, strict=True)
             ],
         )
-        conn.executemany("INSERT INTO embed_queue (unit_id) VALUES (?)", [(uid,) for uid in ids])
+        if embed:
+            conn.executemany(
+                "INSERT INTO embed_queue (unit_id) VALUES (?)", [(uid,) for uid in ids]
+            )
 
     def resolve(self, hash_text: str) -> str:
         """The full digest for a short hash or any unique prefix of six or more hex digits."""
@@ -249,6 +263,17 @@ class CcrStore:
         return StoredOriginal(
             digest_, short, kind, size, tokens, created, content=bytes(data).decode("utf-8")
         )
+
+    def forget(self, digest: str) -> None:
+        """Delete one original with its units, vectors and queue entries."""
+        from headroom_mcp.store.eviction import delete_original
+
+        def write() -> None:
+            with self._write() as conn:
+                delete_original(conn, digest)
+
+        self._retry(write)
+        logger.info("forgot %s", digest[:12])
 
     def unit_count(self, digest: str) -> int:
         row = self._conn().execute("SELECT COUNT(*) FROM units WHERE digest = ?", (digest,))

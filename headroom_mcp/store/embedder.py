@@ -206,6 +206,8 @@ class EmbeddingWorker:
         _lower_priority()
         try:
             self._wait_for_quiet()
+            if self._stop.is_set():
+                return
             self.embedder.embed(["warm up"])  # load the model before the first real batch
             self.ready.set()
             while not self._stop.is_set():
@@ -216,6 +218,9 @@ class EmbeddingWorker:
                     self._wake.clear()
         except Exception as exc:  # a worker must never take the server down
             self.failed = f"{type(exc).__name__}: {exc}"
-            logger.exception("embedding worker stopped; retrieval stays lexical")
+            if self._stop.is_set():  # stopped mid-load at exit: nothing was lost, say no more
+                logger.debug("embedding worker stopped while loading: %s", self.failed)
+            else:
+                logger.exception("embedding worker stopped; retrieval stays lexical")
         finally:
             self.store.close()  # this thread's connection
