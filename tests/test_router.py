@@ -9,7 +9,7 @@ SAMPLES = sorted(
     p
     for p in DATA.glob("*/*")
     if p.is_file()
-    and not p.name.endswith((".needles.json", "README.md"))
+    and not p.name.endswith((".needles.json", "README.md", "SOURCES.md"))
     and not p.name.startswith("make_")
 )
 

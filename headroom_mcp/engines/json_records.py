@@ -18,6 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, omission_line
+from headroom_mcp.engines.json_events import (
+    EventSelection,
+    member_view,
+    select_events,
+    status_field,
+)
+from headroom_mcp.engines.json_fields import FieldPlan, is_derivable, plan_fields, project_record
 from headroom_mcp.engines.json_select import select_records
 from headroom_mcp.engines.json_shape import clean, dumps_compact, path_text, schema_line
 from headroom_mcp.tokens import count_tokens
@@ -110,27 +117,48 @@ def _skeleton(doc: Any, collections: list[Collection]) -> str | None:
 
 @dataclass
 class _Shown:
-    """One collection's kept records, as lines ready to print."""
+    """One collection's kept records, as lines ready to print.
+
+    `lines` holds the record lines in priority order (the budget drops from the end). For an
+    event stream `events` is set: lines are printed in its display order, grouped per test.
+    """
 
     collection: Collection
     lines: dict[int, str]
     query_matches: int
+    plan: FieldPlan
+    events: EventSelection | None = None
 
 
-def _record_lines(col: Collection, query: str | None) -> tuple[list[tuple[int, str]], int]:
-    """(index, line) in priority order for one collection, and how many matched the query."""
+def _record_lines(col: Collection, query: str | None) -> _Shown:
+    """The kept records of one collection, as lines in priority order."""
+    plan = plan_fields(col.records)
+    key = status_field(col.records)
     selection = select_records(col.records, query)
-    canon = [dumps_compact(clean(r)) for r in col.records]
-    copies = Counter(canon)
-    out: list[tuple[int, str]] = []
-    seen: set[str] = set()
-    for i in selection.reasons:  # insertion order is priority order
-        if canon[i] in seen:
+    events = None
+    if key is not None:
+        events = select_events(col.records, key, query, list(selection.reasons))
+        order = events.order
+    else:
+        order = list(selection.reasons)  # insertion order is priority order
+    full = {i for i, why in selection.reasons.items() if why == "query"}
+    lines: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    # Identity is judged on the raw record: json.dumps runs in C, cleaning every record would not.
+    copies = Counter(dumps_compact(r) for r in col.records)
+    for i in order:
+        record = col.records[i]
+        if events is not None and i in events.members:
+            record = member_view(record, events.group_by)
+        canon = dumps_compact(clean(project_record(record, plan, full=i in full)))
+        if canon in seen and (events is None or i not in events.members):
             continue
-        seen.add(canon[i])
-        extra = f" (x{copies[canon[i]]} identical)" if copies[canon[i]] > 1 else ""
-        out.append((i, f"{col.record_path(i)}{extra} {canon[i]}"))
-    return out, selection.query_matches
+        seen[canon] = i
+        member = events is not None and i in events.members
+        count = 0 if member else copies[dumps_compact(col.records[i])]
+        extra = f" (x{count} identical)" if count > 1 else ""
+        lines[i] = f"{col.record_path(i)}{extra} {canon}"
+    return _Shown(col, lines, selection.query_matches, plan, events)
 
 
 def _render(shown: list[_Shown], skeleton: str | None) -> tuple[str, int, int]:
@@ -144,9 +172,13 @@ def _render(shown: list[_Shown], skeleton: str | None) -> tuple[str, int, int]:
     for s in shown:
         col = s.collection
         base = path_text(col.parts)
-        fields = schema_line(col.records)
+        fields = schema_line(col.records, skip=is_derivable)
         if fields:
             body.append(f"{base}[*] fields: {fields}")
+        body.extend(s.plan.notes())
+        if s.events is not None:
+            body.extend(_event_lines(s, s.events))
+            continue
         prev = -1
         for i in sorted(s.lines):
             if i > prev + 1:
@@ -156,6 +188,27 @@ def _render(shown: list[_Shown], skeleton: str | None) -> tuple[str, int, int]:
         if prev < len(col.records) - 1:
             body.append(_gap(col, prev + 1, len(col.records) - 1))
     return "\n".join(head + body), total, kept
+
+
+def _event_lines(s: _Shown, events: EventSelection) -> list[str]:
+    """An event stream's lines in display order: each test's note, then its events."""
+    out = []
+    for i in events.order:
+        if i not in s.lines:
+            continue
+        note = events.group_notes.get(i)
+        if note:
+            out.append(omission_line(f"json: {note}"))
+        out.append(s.lines[i])
+    left = len(s.collection.records) - len(s.lines)
+    if left:
+        out.append(
+            omission_line(
+                f"{left} other events of {path_text(s.collection.parts)} omitted; "
+                "headroom_retrieve(query=...) finds any of them"
+            )
+        )
+    return out
 
 
 def _gap(col: Collection, first: int, last: int) -> str:
@@ -172,12 +225,34 @@ def _summary(shown: list[_Shown], total: int, kept: int) -> str:
     for s in shown:
         where = path_text(s.collection.parts)
         matched = f"; {s.query_matches} match the query" if s.query_matches else ""
-        parts.append(f"{where} has {len(s.collection.records)} records{matched}")
+        if s.events is not None:
+            parts.append(f"{where} has {len(s.collection.records):,} events{_event_counts(s)}")
+        else:
+            parts.append(f"{where} has {len(s.collection.records):,} records{matched}")
+    kinds = "records"
+    why = "query matches, records that stand out, first and last"
+    if all(s.events is not None for s in shown):
+        kinds = "events"
+        focus = "/".join(s for s in shown[0].events.focus) if shown[0].events else "fail"
+        why = f"the {focus} events with their tests' events, query matches, first and last"
     return (
-        f"{MARKER_PREFIX} json: {'; '.join(parts)}. Showing {kept} of {total} records "
-        "(query matches, records that stand out, first and last), one per line after its "
-        "path; null and empty fields dropped]"
+        f"{MARKER_PREFIX} json: {'; '.join(parts)}. Showing {kept:,} of {total:,} {kinds} "
+        f"({why}), one per line after its path; null and empty fields dropped]"
     )
+
+
+def _event_counts(s: _Shown) -> str:
+    events = s.events
+    if events is None:
+        return ""
+    counts = ", ".join(f"{n:,} {value}" for value, n in events.counts.most_common(12))
+    more = len(events.counts) - 12
+    if more > 0:
+        counts += f" and {more} other values"
+    shown = ""
+    if events.focus_total > events.focus_shown:
+        shown = f"; showing {events.focus_shown} of the {events.focus_total} {events.focus[0]}"
+    return f" ({events.status_key}: {counts}){shown}"
 
 
 def compress_json(content: str, query: str | None, budget: int | None) -> EngineResult:
@@ -187,10 +262,7 @@ def compress_json(content: str, query: str | None, budget: int | None) -> Engine
     if not collections:
         text = dumps_compact(clean(doc))
         return EngineResult(text, ("json:minify",))
-    shown = []
-    for col in collections:
-        ranked, matches = _record_lines(col, query)
-        shown.append(_Shown(col, dict(ranked), matches))
+    shown = [_record_lines(col, query) for col in collections]
     skeleton = _skeleton(doc, collections)
     if budget is not None:
         _fit_budget(shown, skeleton, budget)

@@ -191,13 +191,13 @@ def select_records(records: list[Any], query: str | None) -> Selection:
             selection.query_matches = len(ranked)
             for i in ranked[:MAX_QUERY_MATCHES]:
                 selection.add(i, "query")
-    standouts = 0
+    shown = 0
     for i, reason in _standouts(flat):
-        if standouts >= MAX_STANDOUTS:
+        if shown >= MAX_STANDOUTS:
             break
         if i not in selection.reasons:
             selection.add(i, reason)
-            standouts += 1
+            shown += 1
     for i in range(min(FIRST_RECORDS, len(records))):
         selection.add(i, "first")
     for i in range(max(0, len(records) - LAST_RECORDS), len(records)):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 MAX_STRING_CHARS = 500
@@ -77,11 +78,16 @@ def _type_name(value: Any) -> str:
     return "object"
 
 
-def schema_line(records: list[Any]) -> str:
-    """Field names in first-seen order with their types, e.g. `Title:str, Budget:int|null`."""
+def schema_line(records: list[Any], skip: Callable[[str, Any], bool] | None = None) -> str:
+    """Field names in first-seen order with their types, e.g. `Title:str, Budget:int|null`.
+
+    Fields for which `skip(key, value)` is true are left out.
+    """
     types: dict[str, dict[str, None]] = {}
     for record in records:
         if isinstance(record, dict):
             for key, value in record.items():
+                if skip is not None and skip(str(key), value):
+                    continue
                 types.setdefault(str(key), {}).setdefault(_type_name(value), None)
     return ", ".join(f"{key}:{'|'.join(kinds)}" for key, kinds in types.items())
