@@ -1,10 +1,11 @@
-"""Engine throughput on the dev corpus, and a 50 MB log end to end.
+"""Engine throughput on corpora, and a 50 MB log end to end.
 
-    .venv/bin/python bench/throughput.py [--corpus ../shared/corpus/dev] [--skip-big]
+    .venv/bin/python bench/throughput.py [--corpus ../shared/corpus/dev --corpus bench/wild/cases]
+                                         [--skip-big]
 
-Each engine runs on the corpus cases of its kind (as the router would send them), three times,
-best time kept; MB/s is input size over that time. The 50 MB log runs through the library
-(store, units, token count, engine) in a child process, whose peak RSS is reported.
+Each case goes to the kind the router picks for it; each kind's engine runs on its cases
+three times, best time kept; MB/s is input size over that time. The 50 MB log runs through
+the library (store, units, token count, engine) in a child process, whose peak RSS is reported.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from headroom_mcp.router import engine_for
+from headroom_mcp.kinds import Options, kind_module
+from headroom_mcp.router import detect_kind
 
 ROOT = Path(__file__).resolve().parents[1]
-KIND = {"json_api": "json", "code": "code", "logs": "logs", "search": "search", "diff": "diff",
-        "prose_qa": "prose"}  # fmt: skip
 BIG_LOG = """
 import sys, time, resource
 from headroom_mcp import compress
@@ -37,19 +37,24 @@ print(f"{len(content) / 1e6:.1f} MB log: {elapsed:.1f} s, peak RSS {peak:.0f} MB
 """
 
 
-def engine_rows(corpus: Path) -> list[tuple[str, int, float, float]]:
+def engine_rows(corpora: list[Path]) -> list[tuple[str, int, float, float]]:
     by_kind: dict[str, list[str]] = {}
-    for case in sorted(corpus.iterdir()):
-        meta_path = case / "meta.json"
-        if not meta_path.exists():
-            continue
-        meta = json.loads(meta_path.read_text())
-        if meta["kind"] in KIND:
-            by_kind.setdefault(KIND[meta["kind"]], []).append((case / "content.txt").read_text())
+    for corpus in corpora:
+        for case in sorted(corpus.iterdir()):
+            if not (case / "meta.json").exists():
+                continue
+            content = (case / "content.txt").read_text()
+            if json.loads((case / "meta.json").read_text())["kind"] == "short_prompt":
+                continue
+            by_kind.setdefault(detect_kind(content), []).append(content)
     rows = []
-    for kind, contents in by_kind.items():
-        engine = engine_for(kind)  # type: ignore[arg-type]
-        engine(contents[0], None, None)  # warm: imports, grammars
+    for kind, contents in sorted(by_kind.items()):
+        module = kind_module(kind)
+
+        def engine(content: str, module=module) -> None:  # type: ignore[no-untyped-def]
+            module.compress(content, None, None, Options())
+
+        engine(contents[0])  # warm: imports, grammars
         total_bytes = sum(len(c.encode()) for c in contents)
         worst = 0.0
         elapsed = 0.0
@@ -63,18 +68,19 @@ def engine_rows(corpus: Path) -> list[tuple[str, int, float, float]]:
 
 def _timed(engine, content: str) -> float:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
-    engine(content, None, None)
+    engine(content)
     return time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus" / "dev"))
+    parser.add_argument("--corpus", action="append", help="corpus folder (repeatable)")
     parser.add_argument("--skip-big", action="store_true")
     args = parser.parse_args()
     print("| engine | cases | MB/s overall | MB/s slowest case |")
     print("|---|---|---|---|")
-    for kind, cases, overall, slowest in engine_rows(Path(args.corpus)):
+    corpora = [Path(c) for c in args.corpus or [ROOT.parent / "shared" / "corpus" / "dev"]]
+    for kind, cases, overall, slowest in engine_rows(corpora):
         print(f"| {kind} | {cases} | {overall:.1f} | {slowest:.1f} |")
     if not args.skip_big:
         with tempfile.TemporaryDirectory() as home:

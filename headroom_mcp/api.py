@@ -10,11 +10,12 @@ import logging
 import re
 from collections.abc import Callable
 
-from headroom_mcp.config import Settings, load_settings
+from headroom_mcp.config import Settings
 from headroom_mcp.context import current, worker_for
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult
-from headroom_mcp.engines.prose import Embed
 from headroom_mcp.errors import ContentRejected, InvalidArgument
+from headroom_mcp.kinds import KindDeclined, Options, kind_module
+from headroom_mcp.kinds.base import Embed
 from headroom_mcp.results import CompressResult, RetrieveResult, StatsResult
 from headroom_mcp.retrieval import (
     find_parts,
@@ -23,7 +24,7 @@ from headroom_mcp.retrieval import (
     search_everything,
     whole_original,
 )
-from headroom_mcp.router import KINDS, Kind, detect_kind, engine_for, kind_from_name
+from headroom_mcp.router import KINDS, kind_from_name, rank_kinds
 from headroom_mcp.store import CcrStore
 from headroom_mcp.tokens import count_tokens
 
@@ -139,13 +140,18 @@ def _compress(
     binary = looks_binary(content)
     if kind == "auto" and not binary and name:
         kind = kind_from_name(name) or "auto"
-    detected: Kind = "text" if binary else (detect_kind(content) if kind == "auto" else kind)  # type: ignore[assignment]
+    if binary:
+        candidates = ["text"]
+    elif kind == "auto":
+        candidates = [k for _, k in rank_kinds(content)]
+    else:
+        candidates = [kind] if kind == "text" else [kind, "text"]
+    detected = candidates[0]
     transforms = [f"router:{detected}" if kind == "auto" else f"kind:{detected}"]
-
-    from headroom_mcp.units import split_units
+    options = Options(name=name, embed=_warm_embedder(), kompress_model=settings.kompress_model)
 
     progress(0.2, f"cutting {detected} into retrievable units")
-    units = split_units(content, detected, name)
+    units = kind_module(detected).units(content, options)
     progress(0.4, "storing the original")
     stored = store.put(
         content, kind=detected, tokens=tokens, units=units, embed=settings.embed_model != "off"
@@ -159,7 +165,7 @@ def _compress(
         )
     else:
         result = _compressed(
-            content, query, max_tokens, stored.short, detected, tokens, transforms, name
+            content, query, max_tokens, stored.short, candidates, options, tokens, transforms
         )
     progress(1.0, "done")
     store.record_event(
@@ -186,33 +192,44 @@ def _passthrough(
     return CompressResult(content, short, kind, tokens, tokens, 0.0, transforms)
 
 
-def _run_engine(
-    kind: Kind, content: str, query: str | None, budget: int | None, name: str | None = None
-) -> EngineResult:
-    if kind == "prose" and (checkpoint := load_settings().kompress_model):
-        from headroom_mcp.engines.kompress import KompressUnavailable, compress_kompress
+FLOOR_SHARE = 0.05  # output whose content lines are under this share of it is markers only
 
+
+def keeps_content(text: str, reference_tokens: int) -> bool:
+    """Whether an engine's output shows the model some of the input: at least one line that
+    is not a headroom marker, and not a mere sliver of the output or budget."""
+    content_lines = [
+        line for line in text.split("\n") if line.strip() and not line.startswith(MARKER_PREFIX)
+    ]
+    if not content_lines:
+        return False
+    if reference_tokens < 200:
+        return True
+    return count_tokens("\n".join(content_lines)) >= FLOOR_SHARE * reference_tokens
+
+
+def run_kinds(
+    candidates: list[str], content: str, query: str | None, budget: int | None, options: Options
+) -> tuple[str, EngineResult, list[str]]:
+    """The first candidate kind whose engine takes the content and keeps some of it: a kind
+    that declines, or whose output would be markers only, hands over to the next, and the
+    text kind (last) always answers. Returns the kind used, its result and what was skipped."""
+    skipped: list[str] = []
+    for position, name in enumerate(candidates):
+        last = position == len(candidates) - 1
         try:
-            return compress_kompress(content, query, budget, model_path=checkpoint)
-        except KompressUnavailable as exc:
-            logger.warning("Kompress unavailable (%s); using the extractive prose engine", exc)
-            fallback = engine_for(kind, name)(content, query, budget)
-            return EngineResult(
-                fallback.text, ("kompress:unavailable", *fallback.transforms), fallback.omitted
-            )
-    try:
-        if kind in ("prose", "html") and (embed := _warm_embedder()) is not None:
-            return engine_for(kind, name)(content, query, budget, embed)  # type: ignore[call-arg]
-        return engine_for(kind, name)(content, query, budget)
-    except (ValueError, RecursionError) as exc:
-        # Forced kind that does not fit (kind="json" on text): the text engine always works.
-        logger.info("engine %s declined (%s); using text", kind, type(exc).__name__)
-        from headroom_mcp.engines.text import compress_text
-
-        result = compress_text(content, query, budget)
-        return EngineResult(
-            result.text, (f"{kind}:unparseable", *result.transforms), result.omitted
-        )
+            result = kind_module(name).compress(content, query, budget, options)
+        except (KindDeclined, ValueError, RecursionError) as exc:
+            if last:
+                raise
+            logger.info("kind %s declined (%s); trying the next", name, type(exc).__name__)
+            skipped.append(f"{name}:declined")
+            continue
+        reference = budget if budget is not None else count_tokens(result.text)
+        if last or keeps_content(result.text, reference):
+            return name, result, skipped
+        skipped.append(f"floor:{name}-kept-no-content")
+    raise AssertionError("the text kind always answers")  # pragma: no cover
 
 
 def _warm_embedder() -> Embed | None:
@@ -229,13 +246,16 @@ def _compressed(
     query: str | None,
     max_tokens: int | None,
     short: str,
-    kind: Kind,
+    candidates: list[str],
+    options: Options,
     tokens: int,
     transforms: list[str],
-    name: str | None = None,
 ) -> CompressResult:
     budget = None if max_tokens is None else max(1, max_tokens - MARKER_RESERVE_TOKENS)
-    result = _run_engine(kind, content, query, budget, name)
+    if candidates[-1] != "text":
+        candidates = [*candidates, "text"]
+    kind, result, skipped = run_kinds(candidates, content, query, budget, options)
+    transforms = [*transforms, *skipped]
     body = result.text
     text, after = with_footer(body, tokens, result.omitted, short, query)
     if after >= tokens and (max_tokens is None or tokens <= max_tokens):

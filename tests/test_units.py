@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from headroom_mcp import compress, retrieve
-from headroom_mcp.units import split_units
+from headroom_mcp.kinds import Options, kind_module
 from tests.conftest import sample
 
 CASES = [
@@ -21,7 +21,7 @@ CASES = [
 @pytest.mark.parametrize(("kind", "path"), CASES, ids=[c[0] for c in CASES])
 def test_units_are_ordered_slices_that_cover_the_text(kind, path):
     content = sample(path)
-    units = split_units(content, kind)
+    units = kind_module(kind).units(content, Options())
     assert units
     assert all(0 <= u.start < u.end <= len(content) for u in units)
     assert all(a.end <= b.start + 1 for a, b in itertools.pairwise(units))
@@ -30,7 +30,7 @@ def test_units_are_ordered_slices_that_cover_the_text(kind, path):
 
 
 def test_code_units_are_symbols_with_their_names_indexed():
-    units = split_units(sample("code/json_decoder.py"), "code")
+    units = kind_module("code").units(sample("code/json_decoder.py"), Options())
     by_name = {u.location.split(" ")[0]: u for u in units}
     assert "raw_decode" in by_name
     assert by_name["py_scanstring"].tags == "py_scanstring py scanstring"

@@ -1,0 +1,70 @@
+"""What every kind module offers, and what the router hands it.
+
+A kind is one module of `headroom_mcp.kinds` holding three things: `score(sample)`, how sure
+it is that content is of its kind (0.0 to 1.0, the Pygments `analyse_text` idea);
+`compress(content, query, budget, options)`, the compressed view; and `units(content,
+options)`, the retrievable parts of the original. Compression and units read the same cached
+parse, so content is parsed once per call. Kinds are pure: no store, no settings, no network.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from headroom_mcp.engines.base import EngineResult
+from headroom_mcp.store import Unit
+
+SAMPLE_LINES = 400
+Embed = Callable[[Sequence[str]], list[list[float]]]
+
+
+class KindDeclined(ValueError):
+    """A kind was asked for content it cannot handle (kind="json" on text, say); the router
+    then uses the next candidate and, last, the text kind."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a kind may use beyond the content: the file name it came from, the embedding
+    function when the store's model is already loaded, a Kompress checkpoint folder."""
+
+    name: str | None = None
+    embed: Embed | None = None
+    kompress_model: str | None = None
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The first non-blank lines of the content, read once and shared by every kind's score."""
+
+    content: str
+    lines: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, content: str) -> Sample:
+        head = content[: 400 * SAMPLE_LINES].split("\n")[:SAMPLE_LINES]
+        return cls(content, [line for line in head if line.strip()])
+
+    def share(self, test: Callable[[str], bool], lines: Sequence[str] | None = None) -> float:
+        pool = self.lines if lines is None else lines
+        return sum(1 for line in pool if test(line)) / len(pool) if pool else 0.0
+
+    def matching(self, pattern: re.Pattern[str]) -> float:
+        return self.share(lambda s: bool(pattern.match(s)))
+
+
+class KindModule(Protocol):
+    """The shape of a module in `headroom_mcp.kinds` (checked by tests, not at run time)."""
+
+    NAME: str
+
+    def score(self, sample: Sample) -> float: ...
+
+    def compress(
+        self, content: str, query: str | None, budget: int | None, options: Options
+    ) -> EngineResult: ...
+
+    def units(self, content: str, options: Options) -> list[Unit]: ...

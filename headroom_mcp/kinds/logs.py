@@ -1,0 +1,72 @@
+"""Logs: timestamped or levelled lines, mined into template families; errors, traces and
+one-off events shown whole, frequent families counted.
+
+Units: one per log event (its continuation lines included), tagged when it is an error or a
+rare event, so a question about errors finds them.
+"""
+
+from __future__ import annotations
+
+from headroom_mcp.engines.base import EngineResult
+from headroom_mcp.engines.log_lines import LEVEL_RE, TIMESTAMP_RE
+from headroom_mcp.kinds.base import Options, Sample
+from headroom_mcp.store import Unit
+from headroom_mcp.units import MAX_STRUCTURED_UNIT_CHARS, line_starts, line_windows
+
+NAME = "logs"
+ERROR_TAGS = "error errors failure failures failed fail failing exception exceptions problem"
+RARE_TAGS = "unusual rare event events"
+
+
+def score(sample: Sample) -> float:
+    """Most lines start with a timestamp; or carry a level with some timestamps; or carry a
+    level (weakly: prose and code outrank that alone)."""
+    timestamps = sample.share(lambda s: bool(TIMESTAMP_RE.match(s)))
+    if timestamps >= 0.5:
+        return 0.8
+    levels = sample.share(lambda s: bool(LEVEL_RE.search(s[:120])))
+    if levels >= 0.5 and timestamps >= 0.2:
+        return 0.65
+    if levels >= 0.5:
+        return 0.45
+    return 0.0
+
+
+def compress(content: str, query: str | None, budget: int | None, options: Options) -> EngineResult:
+    from headroom_mcp.engines.logs import compress_logs
+
+    return compress_logs(content, query, budget)
+
+
+def units(content: str, options: Options) -> list[Unit]:
+    starts = line_starts(content)
+    if len(content) > MAX_STRUCTURED_UNIT_CHARS:
+        return line_windows(content, starts)
+    return log_event_units(content, starts)
+
+
+def log_event_units(content: str, starts: list[int]) -> list[Unit]:
+    """One unit per log event (its continuation lines included), tagged when the logs engine
+    would call it an error or a rare event."""
+    from headroom_mcp.engines.logs import RARE_TEMPLATE_MAX, mine_text
+
+    _, mined = mine_text(content)
+    units = []
+    for event in mined.events:
+        start = starts[event.first]
+        end = starts[event.last + 1] - 1 if event.last + 1 < len(starts) else len(content)
+        if end <= start:
+            continue
+        tags = []
+        if event.severe or event.error_words:
+            tags.append(ERROR_TAGS)
+        family = mined.family[event.template]
+        if mined.family_counts[family] <= RARE_TEMPLATE_MAX:
+            tags.append(RARE_TAGS)
+        where = (
+            f"line {event.first + 1}"
+            if event.first == event.last
+            else f"lines {event.first + 1}-{event.last + 1}"
+        )
+        units.append(Unit(start, end, where, " ".join(tags)))
+    return units
