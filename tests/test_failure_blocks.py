@@ -96,7 +96,8 @@ def test_the_same_failure_with_other_numbers_has_the_same_signature(path):
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
 def test_a_different_message_changes_the_signature(path):
     block_lines, block = _first_block(path)
-    k = next(i for i, line in enumerate(block_lines) if block.headline in line)
+    message = expected(path)["blocks"][0].get("message", block.headline)
+    k = next(i for i, line in enumerate(block_lines) if message in line)
     changed = list(block_lines)
     changed[k] = changed[k] + " unexpectedly"
     again = find_failure_blocks(changed)

@@ -119,11 +119,15 @@ def _recognise(lines: Sequence[str], i: int, floor: int) -> Found | None:
 
 def _block(lines: Sequence[str], found: Found) -> FailureBlock:
     inside = range(found.first, found.last + 1)
-    marks = [found.headline, found.innermost, found.outermost, *found.important]
+    marks = [found.headline, found.innermost, found.outermost, found.message, *found.important]
     important = tuple(sorted({k for k in marks if k is not None and k in inside}))
     headline = _body(lines[found.headline]).strip()
     frame = _body(lines[found.innermost]).strip() if found.innermost is not None else ""
-    signature = f"{found.flavor}|{_mask(headline, quotes=True)}|{_mask(frame, quotes=False)}"
+    message = _body(lines[found.message]).strip() if found.message is not None else ""
+    signature = "|".join(
+        (found.flavor, _mask(headline, quotes=True), _mask(message, quotes=True),
+         _mask(frame, quotes=False))
+    )  # fmt: skip
     return FailureBlock(found.first, found.last, found.flavor, headline, signature, important)
 
 

@@ -59,7 +59,10 @@ def maven_javac(view: View, i: int, _: re.Match[str]) -> Found | None:
 
 
 RUSTC_ERROR_RE = re.compile(r"^error(\[E\d{4}\])?: (?!aborting due to|could not compile)")
-_RUSTC_FOLLOW_RE = re.compile(r"^\s*(-->|::: |\d*\s*\||=\s*(note|help)|\.\.\.$)|^(note|help): ")
+# `LL |` is how rustc's own UI tests write a line number.
+_RUSTC_FOLLOW_RE = re.compile(
+    r"^\s*(-->|::: |(\d+|LL)?\s*\||=\s*(note|help)|\.\.\.$)|^(note|help): "
+)
 
 
 def rustc_diagnostic(view: View, i: int, _: re.Match[str]) -> Found | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 LOG_PREFIX_RE = re.compile(
     r"(?:\ufeff?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? ?"
     r"|\[\d\d:\d\d:\d\d(?:[.,]\d+)?\] ?"
-    r"|[\w.-]{1,40} *\| )?"
+    r"|[\w.-]{1,40}[_-]\d+ *\| )?"  # docker compose: `web_1  | `, `web-1  | `
 )
 _DIGIT_RE = re.compile(r"\d")
 MAX_LOOKBACK_LINES = 12  # how far above a frame run a recogniser looks for its headline
@@ -80,3 +80,4 @@ class Found:
     innermost: int | None = None  # the frame nearest the error: part of the signature
     outermost: int | None = None
     important: list[int] = field(default_factory=list)
+    message: int | None = None  # a test report's assertion message: part of the signature

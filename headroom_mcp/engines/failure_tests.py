@@ -36,7 +36,8 @@ def _report(view: View, i: int, last: int, flavor: str, message: re.Pattern[str]
     places = _matching(view, i + 1, last, location)
     innermost = places[0] if places else None
     outermost = places[-1] if places else None
-    return Found(i, last, flavor, i, innermost, outermost, [i, *messages])
+    message_line = messages[0] if messages else None
+    return Found(i, last, flavor, i, innermost, outermost, [i, *messages], message_line)
 
 
 # -- Python -----------------------------------------------------------------------------------
@@ -55,7 +56,8 @@ def pytest_section(view: View, i: int, _: re.Match[str]) -> Found | None:
     innermost = places[-1] if places else None
     outermost = places[0] if places else None
     important = [i, *errors[:MAX_MESSAGE_LINES], *errors[-1:]]
-    return Found(i, last, "pytest", i, innermost, outermost, important)
+    message = errors[0] if errors else None
+    return Found(i, last, "pytest", i, innermost, outermost, important, message)
 
 
 PYTEST_SUMMARY_RE = re.compile(r"^(=+ short test summary info =+|(FAILED|ERROR) \S+::\S)")
@@ -92,7 +94,7 @@ def unittest_failure(view: View, i: int, _: re.Match[str]) -> Found | None:
     traceback = next((k for k in range(i, last + 1) if PY_TRACEBACK_RE.search(view.body(k))), i)
     innermost = frames[-1] if frames else None
     outermost = frames[0] if frames else None
-    return Found(first, last, "unittest", i, innermost, outermost, [i, traceback, exc])
+    return Found(first, last, "unittest", i, innermost, outermost, [i, traceback, exc], exc)
 
 
 # -- JVM --------------------------------------------------------------------------------------
@@ -113,7 +115,8 @@ def junit_case(view: View, i: int, _: re.Match[str]) -> Found | None:
     if trace is None:
         return Found(first, i, "junit", i, None, None, [i])
     important = [i, *trace.important]
-    return Found(first, trace.last, "junit", i, trace.innermost, trace.outermost, important)
+    return Found(first, trace.last, "junit", i, trace.innermost, trace.outermost, important,
+                 trace.headline)  # fmt: skip
 
 
 SUREFIRE_LIST_RE = re.compile(r"^\[ERROR\] (Failures|Errors): ?$")
@@ -146,7 +149,7 @@ def gradle_test(view: View, i: int, _: re.Match[str]) -> Found | None:
     message = [i + 1] if j > i + 1 else []
     innermost = frames[0] if frames else None
     return Found(i, j - 1, "junit", i, innermost, frames[-1] if frames else None,
-                 [i, *message])  # fmt: skip
+                 [i, *message], message[0] if message else None)  # fmt: skip
 
 
 # -- Go, Rust ---------------------------------------------------------------------------------
@@ -190,7 +193,8 @@ def cargo_test_failure(view: View, i: int, _: re.Match[str]) -> Found | None:
     panic = _matching(view, i + 1, last, re.compile(r"panicked at"))
     important = [i, *panic[:1], *(p + 1 for p in panic[:1] if p + 1 <= last)]
     important += _matching(view, i + 1, last, re.compile(r"^\s*(left|right)\s*:"))[:2]
-    return Found(i, last, "cargo-test", i, panic[0] if panic else None, None, important)
+    message = panic[0] + 1 if panic and panic[0] + 1 <= last else None
+    return Found(i, last, "cargo-test", i, panic[0] if panic else None, None, important, message)
 
 
 # -- JavaScript -------------------------------------------------------------------------------

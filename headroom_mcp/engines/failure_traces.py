@@ -201,7 +201,7 @@ def go_panic(view: View, i: int, _: re.Match[str]) -> Found | None:
     return Found(i, last, "go-panic", i, innermost, outermost, [i])
 
 
-RUST_PANIC_RE = re.compile(r"^thread '[^']*' panicked at ")
+RUST_PANIC_RE = re.compile(r"^thread '[^']*'( \([^)]*\))? panicked at ")
 _RUST_BT_RE = re.compile(r"^\s+(\d+: |at )")
 _RUST_LIB_RE = re.compile(r"/rustc/|library/(std|core|alloc|test)/|rust_begin_unwind|core::|std::")
 
