@@ -41,7 +41,11 @@ class FailureBlock:
     important: tuple[int, ...]
 
 
-_ANSI_RE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+_ANSI_RE = re.compile(
+    r"\x1b(\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
+    r"|[\]_P^X][^\x07\x1b]*(\x07|\x1b\\)"  # OSC, APC (Buildkite timestamps), DCS strings
+    r"|[()*+][0-9A-Za-z]|[@-Z\\-_])"  # charset selection, two-byte escapes
+)
 
 
 def strip_ansi(text: str) -> str:
@@ -214,6 +218,7 @@ SUMMARY_RE = re.compile(
     r"|exited with (code|status) \d+|^The command .* exited with \d+|^Found \d+ errors?\b"
     r"|^\d+ (errors?|warnings? and \d+ errors?) generated|^Error: Process completed"
     r"|^FAILED \(|^(Script|Command) failed|^error Command failed with exit code"
+    r"|\bexit status \d+$|^Build completed unsuccessfully|^command did not execute successfully"
 )
 
 
