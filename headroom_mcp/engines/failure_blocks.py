@@ -76,6 +76,7 @@ TRIGGERS: tuple[tuple[re.Pattern[str], Recogniser, bool], ...] = (
     (traces.GO_PANIC_RE, traces.go_panic, False),
     (traces.RUST_PANIC_RE, traces.rust_panic, False),
     (traces.RUBY_TRACE_RE, traces.ruby_trace, False),
+    (traces.RUBY_FRAME_RE, traces.ruby_frames, False),
     (traces.PHP_FATAL_RE, traces.php_fatal, False),
     (traces.ELIXIR_RE, traces.elixir_error, False),
     (traces.ERLANG_RE, traces.erlang_report, False),

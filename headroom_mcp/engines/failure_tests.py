@@ -36,7 +36,9 @@ def _report(view: View, i: int, last: int, flavor: str, message: re.Pattern[str]
     places = _matching(view, i + 1, last, location)
     innermost = places[0] if places else None
     outermost = places[-1] if places else None
-    message_line = messages[0] if messages else None
+    # A label such as rspec's bare `Failure/Error:` says nothing the next message line doesn't.
+    said = [m for m in messages if not view.body(m).strip().endswith(":")]
+    message_line = (said or messages)[0] if messages else None
     return Found(i, last, flavor, i, innermost, outermost, [i, *messages], message_line)
 
 

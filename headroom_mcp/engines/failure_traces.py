@@ -17,7 +17,7 @@ MAX_MESSAGE_LINES = 20  # continuation lines of one exception message
 # -- Python -----------------------------------------------------------------------------------
 
 PY_TRACEBACK_RE = re.compile(r"Traceback \(most recent call last\):\s*$")
-_PY_FRAME_RE = re.compile(r'^\s*File "[^"]*", line \d+')
+_PY_FRAME_RE = re.compile(r'^[\s>]*File "[^"]*", line \d+')  # loguru marks a frame with ">"
 _PY_CHAIN_RE = re.compile(
     r"^\s*(During handling of the above exception|The above exception was the direct cause)"
 )
@@ -154,8 +154,12 @@ def frame_run(view: View, i: int, _: re.Match[str]) -> Found | None:
         elif _FRAME_CHAIN_RE.match(body):
             if "..." not in body[:8] and "End of" not in body:
                 causes.append(j)
-        elif causes and j - causes[-1] <= 5 and not view.blank(j):
-            pass  # a multi-line cause message
+        elif (
+            causes
+            and j - causes[-1] <= 5
+            and (not view.blank(j) or (j + 1 < len(view) and AT_FRAME_RE.match(view.body(j + 1))))
+        ):
+            pass  # a multi-line cause message, maybe with a blank line before its frames
         else:
             break
         j += 1
@@ -236,6 +240,26 @@ def ruby_trace(view: View, i: int, _: re.Match[str]) -> Found | None:
     if j == i + 1 and not view.body(i).rstrip().endswith(")"):
         return None
     return Found(i, j - 1, "ruby", i, i, j - 1, [i])
+
+
+RUBY_FRAME_RE = re.compile(r"^\s+(\S+ \([\w.\-]+\) )?[\w./\-]+\.rb:\d+:in [`']")
+
+
+def ruby_frames(view: View, i: int, _: re.Match[str]) -> Found | None:
+    """Rails' form: `NoMethodError (message):`, maybe a blank line, then indented
+    `app/x.rb:69:in 'method'` frames (gems' frames as `rack (2.0.3) lib/...`)."""
+    head = i - 1
+    while head > i - 3 and head >= view.floor and view.blank(head):
+        head -= 1
+    if head < view.floor or view.blank(head):
+        return None
+    j = i
+    while j < len(view) and (
+        RUBY_FRAME_RE.match(view.body(j))
+        or (view.blank(j) and j + 1 < len(view) and RUBY_FRAME_RE.match(view.body(j + 1)))
+    ):
+        j += 1
+    return Found(head, j - 1, "ruby", head, i, j - 1, [head])
 
 
 PHP_FATAL_RE = re.compile(r"^(PHP )?(Fatal error|Parse error|Uncaught \w)|^Stack trace:$")
