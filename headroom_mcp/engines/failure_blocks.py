@@ -90,7 +90,7 @@ TRIGGERS: tuple[tuple[re.Pattern[str], Recogniser, bool], ...] = (
 _PREFILTER_RE = re.compile(
     r"Traceback|Error|ERROR|error|Exception|FAIL|Fail|panic|fatal|Fatal|Stack trace|Uncaught"
     r"|(?:\t|  )at |\*\* |REPORT|\.rb:\d+:in |___|●|\d\) \S|<<<|Test +#|---- |goroutine \d"
-    r"|\.go:\d+:\d+: "
+    r"|\.go:\d+(:\d+)?: "
 )
 
 

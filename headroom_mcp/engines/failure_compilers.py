@@ -21,6 +21,7 @@ _CC_FOLLOW_RE = re.compile(
     r"^(\s*\d*\s*\|( .*)?$|\s*\^[~^]*\s*$|\s+(symbol|location|required|found|reason|where)"
     r"\s*:|[^\s:][^:]*:\d+:(\d+:)? note: |\s+\S)"
 )
+_CC_OTHER_RE = re.compile(r"^[^\s:][^:]*:\d+:(\d+:)? (warning|remark): ")
 _CC_COMPILER_EXTS = {".java": "javac", ".kt": "javac", ".scala": "javac"}
 
 
@@ -38,7 +39,7 @@ def cc_diagnostic(view: View, i: int, match: re.Match[str]) -> Found | None:
     j = i + 1
     while j < len(view) and j - i <= 30:
         body = view.body(j)
-        if CC_ERROR_RE.match(body) or not body.strip():
+        if CC_ERROR_RE.match(body) or _CC_OTHER_RE.match(body) or not body.strip():
             break
         if not _CC_FOLLOW_RE.match(body) and j > i + 1:
             break
@@ -53,7 +54,7 @@ def maven_javac(view: View, i: int, _: re.Match[str]) -> Found | None:
     """Maven's compiler plugin: `[ERROR] /src/Foo.java:[10,5] cannot find symbol` and its
     indented `[ERROR]   symbol: ...` lines."""
     j = i + 1
-    while j < len(view) and re.match(r"^\[ERROR\]\s{2,}\S", view.body(j)):
+    while j < len(view) and re.match(r"^(\[ERROR\])?\s{2,}\S", view.body(j)):
         j += 1
     return Found(i, j - 1, "javac", i, i, None, [i])
 
@@ -102,7 +103,7 @@ def tsc_diagnostic(view: View, i: int, _: re.Match[str]) -> Found | None:
     return Found(i, j - 1, "tsc", i, i, None, [i])
 
 
-GO_DIAG_RE = re.compile(r"^(\./|\.\./)?[\w./\-]+\.go:\d+:\d+: \S")
+GO_DIAG_RE = re.compile(r"^(\./|\.\./)?[\w./\-]+\.go:\d+(:\d+)?: \S")  # older go: no column
 _GO_HEADER_RE = re.compile(r"^# [\w./\-@]+( \[[\w./\-@ ]+\])?$")
 
 
