@@ -99,12 +99,12 @@ def body_of(text: str) -> str:
     return text[prefix_end(text) :]
 
 
-def noise_kind(line: str, text: str) -> str | None:
-    """The kind of noise a raw line is (DOWNLOAD, COMPILING, PASSING, SPINNER), or None.
+def noise_kind(line: str, body: str) -> str | None:
+    """The kind of noise a raw line is (DOWNLOAD, COMPILING, PASSING, SPINNER), or None;
+    `body` is what is shown of it, without its CI timestamp.
 
     A line the terminal redrew with `\\r` is progress, whatever it says last.
     """
-    body = body_of(text)
     if not body.strip():
         return None
     if "\r" in line.rstrip("\r") and "section_" not in line:
@@ -124,11 +124,11 @@ class Step:
     title: str
 
 
-def find_steps(texts: list[str]) -> list[Step]:
-    """Steps from their headers; a step runs to the line before the next header."""
+def find_steps(bodies: list[str]) -> list[Step]:
+    """Steps from their headers (`bodies`: shown lines without CI timestamps); a step runs to
+    the line before the next header."""
     heads: list[tuple[int, str]] = []
-    for i, text in enumerate(texts):
-        body = body_of(text)
+    for i, body in enumerate(bodies):
         if not body or body[0] not in "#s[-+~>mt=":
             continue
         match = _STEP_RE.search(body)
@@ -136,6 +136,6 @@ def find_steps(texts: list[str]) -> list[Step]:
             title = next(value for value in match.groupdict().values() if value)
             heads.append((i, title.strip()))
     return [
-        Step(first, heads[n + 1][0] - 1 if n + 1 < len(heads) else len(texts) - 1, title)
+        Step(first, heads[n + 1][0] - 1 if n + 1 < len(heads) else len(bodies) - 1, title)
         for n, (first, title) in enumerate(heads)
     ]

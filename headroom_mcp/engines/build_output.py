@@ -58,11 +58,13 @@ class Parsed:
 
     raw: list[str]
     texts: list[str]  # what is shown of each line (ANSI stripped, `\r` redraws resolved)
+    bodies: list[str]  # texts without a CI timestamp prefix
     noise: list[str | None]
     blocks: list[FailureBlock]
     summaries: list[int]
     steps: list[bl.Step]
     ansi: bool
+    failed: list[int]  # rows that say a step failed (FAILED_STEP_RE)
     groups: dict[str, list[FailureBlock]] = field(default_factory=dict)
 
 
@@ -74,11 +76,13 @@ def parse(content: str) -> Parsed:
     if raw and raw[-1] == "":
         raw.pop()
     texts = [bl.shown(line) for line in raw]
+    bodies = [bl.body_of(text) for text in texts]
     blocks = find_failure_blocks(texts)
     in_block = {k for b in blocks for k in range(b.first, b.last + 1)}
-    noise = [None if i in in_block else bl.noise_kind(raw[i], texts[i]) for i in range(len(raw))]
-    parsed = Parsed(raw, texts, noise, blocks, summary_lines(texts), bl.find_steps(texts),
-                    "\x1b" in content)  # fmt: skip
+    noise = [None if i in in_block else bl.noise_kind(raw[i], bodies[i]) for i in range(len(raw))]
+    failed = [i for i, body in enumerate(bodies) if bl.FAILED_STEP_RE.search(body)]
+    parsed = Parsed(raw, texts, bodies, noise, blocks, summary_lines(texts),
+                    bl.find_steps(bodies), "\x1b" in content, failed)  # fmt: skip
     for block in blocks:
         parsed.groups.setdefault(block.signature, []).append(block)
     return parsed
@@ -132,9 +136,7 @@ def _header(p: Parsed) -> str:
 
 
 def _failing_steps(p: Parsed) -> list[bl.Step]:
-    bad = {b.first for b in p.blocks} | {
-        i for i, t in enumerate(p.texts) if bl.FAILED_STEP_RE.search(bl.body_of(t))
-    }
+    bad = {b.first for b in p.blocks} | set(p.failed)
     return [s for s in p.steps if any(s.first <= i <= s.last for i in bad)]
 
 
@@ -155,7 +157,7 @@ def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
     summaries = _distinct(p, reversed(p.summaries))[:MAX_SUMMARY_LINES]
     order += [[i] for i in summaries]
     order += [[s.first] for s in _failing_steps(p)]
-    order += [[i] for i, t in enumerate(p.texts) if bl.FAILED_STEP_RE.search(bl.body_of(t))]
+    order += [[i] for i in p.failed]
     order += [[i] for i in _query_rows(p, query)]
     order += [[i] for i in _error_rows(p)]
     order += [[s.first] for s in p.steps[:MAX_STEP_HEADERS]]  # the job's outline
@@ -195,10 +197,10 @@ def _error_rows(p: Parsed) -> list[int]:
     in_block = {k for b in p.blocks for k in range(b.first, b.last + 1)}
     templates: set[str] = set()
     rows = []
-    for i, text in enumerate(p.texts):
-        if i in in_block or p.noise[i] or not bl.ERROR_LINE_RE.search(bl.body_of(text)):
+    for i, body in enumerate(p.bodies):
+        if i in in_block or p.noise[i] or not bl.ERROR_LINE_RE.search(body):
             continue
-        template = template_of(bl.body_of(text))
+        template = template_of(body)
         if template not in templates:
             templates.add(template)
             rows.append(i)
@@ -228,8 +230,10 @@ def _select(p: Parsed, groups: list[list[int]], room: int) -> list[int]:
         new = [r for r in dict.fromkeys(rows) if r not in taken]
         if not new:
             continue
-        extra = price(new) + 14  # a gap marker may be needed on each side
         block = whole.get((rows[0], rows[-1])) if len(rows) > 1 else None
+        if block is None and sum(len(p.texts[r]) for r in new) > 16 * (room - spent):
+            continue  # surely too big: skip counting its tokens (the "everything" group)
+        extra = price(new) + 14  # a gap marker may be needed on each side
         if spent + extra > room and block is not None:
             new = _shortened(p, block, taken, room - spent, price)
             extra = price(new) + 14

@@ -223,8 +223,19 @@ SUMMARY_RE = re.compile(
 )
 
 
+# Every SUMMARY_RE line has one of these (case aside); most lines have none.
+_SUMMARY_HINT_RE = re.compile(
+    r"(?i)pass|fail|ok|ran |test|build|exit|err|example|runs|finish|found|generat|job|command"
+    r"|complet|ctest"
+)
+
+
 def summary_lines(lines: Sequence[str]) -> list[int]:
     """Indexes of test-run summaries and exit-status lines ("=== 3 failed, 10 passed in
     2.1s ===", "Tests run: 5, Failures: 1", "BUILD FAILURE", "make: *** [x] Error 2",
     "Process completed with exit code 1", ...), in order."""
-    return [i for i, line in enumerate(lines) if SUMMARY_RE.search(_body(line).strip())]
+    return [
+        i
+        for i, line in enumerate(lines)
+        if _SUMMARY_HINT_RE.search(line) and SUMMARY_RE.search(_body(line).strip())
+    ]
