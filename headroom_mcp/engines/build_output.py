@@ -1,0 +1,367 @@
+"""Build/CI output kind: the failure, the failing step, the summary and the exit status.
+
+Console logs of GitHub Actions, GitLab, Jenkins, Travis and Buildkite jobs, and of make,
+Maven, Gradle, npm, cargo, go and pytest runs, are mostly noise around one failure. Shown, in
+original order, by priority while the budget lasts:
+
+1. the headline and important lines of each distinct failure block (failure_blocks), blocks
+   with the same signature shown once with a count, each distinct headline kept;
+2. summary and exit-status lines (`=== 1 failed ===`, `BUILD FAILURE`, `exit code 1`);
+3. the failing step: `##[error]`, `> Task :x FAILED`, a Maven module's FAILURE, `make: ***`,
+   and the header of every step that holds a failure;
+4. lines matching the query, then other error lines (one per template), then the header of
+   every step (the job's outline);
+5. the head of the job (command, job name) and whole failure blocks, shortened with
+   shorten_block when the whole does not fit; then the last lines of the job.
+
+Download and progress lines, `Compiling x v1`, passing tests and spinners are never shown:
+marker lines count them. ANSI codes are stripped from what is shown; a line redrawn with `\\r`
+is shown as the terminal left it. The default budget (no max_tokens) is DEFAULT_BUDGET_SHARE
+of the input's tokens, at least MIN_BUDGET_TOKENS and at most MAX_DEFAULT_BUDGET_TOKENS.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from headroom_mcp.engines import build_lines as bl
+from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, cut_long_line, query_terms
+from headroom_mcp.engines.failure_blocks import (
+    FailureBlock,
+    find_failure_blocks,
+    shorten_block,
+    summary_lines,
+)
+from headroom_mcp.engines.log_lines import template_of
+from headroom_mcp.tokens import count_tokens, estimate_tokens
+
+DEFAULT_BUDGET_SHARE = 0.12
+MIN_BUDGET_TOKENS = 800
+MAX_DEFAULT_BUDGET_TOKENS = 6000
+HEAD_LINES = 5  # the command and job name
+TAIL_LINES = 5
+MAX_SUMMARY_LINES = 30
+MAX_QUERY_LINES = 20
+MAX_ERROR_LINES = 30
+MAX_STEP_HEADERS = 30
+SCORE_SAMPLE_LINES = 400
+_WORD_RE = re.compile(r"[a-z0-9_]+")
+
+
+@dataclass
+class Parsed:
+    """One parse of a console log, shared by compression and retrieval units."""
+
+    raw: list[str]
+    texts: list[str]  # what is shown of each line (ANSI stripped, `\r` redraws resolved)
+    bodies: list[str]  # texts without a CI timestamp prefix
+    noise: list[str | None]
+    blocks: list[FailureBlock]
+    summaries: list[int]
+    steps: list[bl.Step]
+    ansi: bool
+    failed: list[int]  # rows that say a step failed (FAILED_STEP_RE)
+    groups: dict[str, list[FailureBlock]] = field(default_factory=dict)
+
+
+@functools.lru_cache(maxsize=1)
+def parse(content: str) -> Parsed:
+    """Lines, noise kinds, failure blocks, summaries and steps of `content` (cached: the unit
+    splitter and the engine ask for the same content one after the other)."""
+    raw = content.split("\n")
+    if raw and raw[-1] == "":
+        raw.pop()
+    texts = [bl.shown(line) for line in raw]
+    bodies = [bl.body_of(text) for text in texts]
+    blocks = find_failure_blocks(texts)
+    in_block = {k for b in blocks for k in range(b.first, b.last + 1)}
+    noise = [None if i in in_block else bl.noise_kind(raw[i], bodies[i]) for i in range(len(raw))]
+    failed = [i for i, body in enumerate(bodies) if bl.FAILED_STEP_RE.search(body)]
+    parsed = Parsed(raw, texts, bodies, noise, blocks, summary_lines(texts),
+                    bl.find_steps(bodies), "\x1b" in content, failed)  # fmt: skip
+    for block in blocks:
+        parsed.groups.setdefault(block.signature, []).append(block)
+    return parsed
+
+
+def default_budget(tokens: int) -> int:
+    share = int(tokens * DEFAULT_BUDGET_SHARE)
+    return max(MIN_BUDGET_TOKENS, min(MAX_DEFAULT_BUDGET_TOKENS, share))
+
+
+def compress_build_output(content: str, query: str | None, budget: int | None) -> EngineResult:
+    """A header, the lines that matter in original order, and counted markers for the rest."""
+    p = parse(content)
+    limit = budget if budget is not None else default_budget(estimate_tokens(content))
+    header = _header(p)
+    groups = _priorities(p, query)
+    room = limit - count_tokens(header) - 1
+    keep = _select(p, groups, room)
+    if len(set(keep)) == len(p.raw):  # nothing left out: no header, just the lines
+        text = "\n".join(cut_long_line(t) for t in p.texts) + ("\n" if content[-1:] == "\n" else "")
+        transforms = ["build:whole"] + (["build:ansi-stripped"] if p.ansi else [])
+        return EngineResult(text, tuple(transforms))
+    text = _render(p, header, keep)
+    while count_tokens(text) > limit and keep:
+        keep = keep[: max(0, len(keep) - max(1, len(keep) // 10))]
+        text = _render(p, header, keep)
+    shown = len(set(keep))
+    omitted = len(p.raw) - shown
+    transforms = [f"build:failures:{len(p.blocks)}", f"build:lines:{shown}/{len(p.raw)}"]
+    if p.ansi:
+        transforms.append("build:ansi-stripped")
+    noise = Counter(kind for kind in p.noise if kind)
+    what = ", ".join(f"{n} {kind}" for kind, n in noise.most_common())
+    said = f"{omitted} of {len(p.raw)} lines" + (f" ({what})" if what else "")
+    return EngineResult(text, tuple(transforms), omitted=said if omitted else None)
+
+
+def _header(p: Parsed) -> str:
+    distinct = len(p.groups)
+    flavors = Counter(b.flavor for b in p.blocks)
+    kinds = ", ".join(f"{f} x{n}" if n > 1 else f for f, n in flavors.most_common(6))
+    failing = [s.title for s in _failing_steps(p)][:3]
+    blocks = f"{len(p.blocks)} failure blocks ({distinct} distinct{': ' + kinds if kinds else ''})"
+    parts = [f"{len(p.raw)} lines", blocks]
+    if failing:
+        parts.append("failing step: " + "; ".join(failing))
+    return (
+        f"{MARKER_PREFIX} build: {', '.join(parts)}. Shown: failures, failing step, errors, "
+        "summary and exit status; progress, downloads and passing tests are counted]"
+    )
+
+
+def _failing_steps(p: Parsed) -> list[bl.Step]:
+    bad = {b.first for b in p.blocks} | set(p.failed)
+    return [s for s in p.steps if any(s.first <= i <= s.last for i in bad)]
+
+
+def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
+    """Groups of rows in the order they earn their place (see the module docstring)."""
+    order: list[list[int]] = []
+    firsts = [members[0] for members in p.groups.values()]
+    for block in firsts:
+        headline = next(k for k in block.important if block.headline in p.texts[k])
+        order.append([headline])
+    for members in p.groups.values():
+        seen = {members[0].headline}
+        for other in members[1:]:
+            if other.headline not in seen:  # the same failure with another message
+                seen.add(other.headline)
+                order.append([next(k for k in other.important if other.headline in p.texts[k])])
+    order += [list(b.important) for b in firsts]
+    summaries = _distinct(p, reversed(p.summaries))[:MAX_SUMMARY_LINES]
+    order += [[i] for i in summaries]
+    order += [[s.first] for s in _failing_steps(p)]
+    order += [[i] for i in p.failed]
+    order += [[i] for i in _query_rows(p, query)]
+    order += [[i] for i in _error_rows(p)]
+    order += [[s.first] for s in p.steps[:MAX_STEP_HEADERS]]  # the job's outline
+    head = [i for i, kind in enumerate(p.noise) if kind is None and p.texts[i].strip()]
+    order += [head[:HEAD_LINES]]
+    order += [list(range(b.first, b.last + 1)) for b in firsts]
+    order += [head[-TAIL_LINES:]]
+    order += [head]  # a short log: everything but the noise
+    return order
+
+
+def _distinct(p: Parsed, rows: Iterable[int]) -> list[int]:
+    seen: set[str] = set()
+    out = []
+    for i in rows:
+        key = p.texts[i].strip()
+        if key not in seen:
+            seen.add(key)
+            out.append(i)
+    return out
+
+
+def _query_rows(p: Parsed, query: str | None) -> list[int]:
+    terms = set(query_terms(query))
+    if not terms:
+        return []
+    scored = [
+        (len(terms.intersection(_WORD_RE.findall(t.lower()))), i)
+        for i, t in enumerate(p.texts)
+        if p.noise[i] is None
+    ]
+    ranked = sorted(((-n, i) for n, i in scored if n), key=lambda x: x)
+    return _distinct(p, (i for _, i in ranked))[:MAX_QUERY_LINES]
+
+
+def _error_rows(p: Parsed) -> list[int]:
+    in_block = {k for b in p.blocks for k in range(b.first, b.last + 1)}
+    templates: set[str] = set()
+    rows = []
+    for i, body in enumerate(p.bodies):
+        if i in in_block or p.noise[i] or not bl.ERROR_LINE_RE.search(body):
+            continue
+        template = template_of(body)
+        if template not in templates:
+            templates.add(template)
+            rows.append(i)
+    return rows[:MAX_ERROR_LINES]
+
+
+def _select(p: Parsed, groups: list[list[int]], room: int) -> list[int]:
+    """Rows to show, in priority order, within `room` tokens (gap markers counted).
+
+    A whole block that does not fit is shortened with shorten_block to the most lines that do.
+    """
+    cost: dict[int, int] = {}
+
+    def price(rows: list[int]) -> int:
+        total = 0
+        for r in rows:
+            if r not in cost:
+                cost[r] = count_tokens(cut_long_line(p.texts[r])) + 1
+            total += cost[r]
+        return total
+
+    whole = {(b.first, b.last): b for b in p.blocks}
+    chosen: list[int] = []
+    taken: set[int] = set()
+    spent = 0
+    for rows in groups:
+        new = [r for r in dict.fromkeys(rows) if r not in taken]
+        if not new:
+            continue
+        block = whole.get((rows[0], rows[-1])) if len(rows) > 1 else None
+        if block is None and sum(len(p.texts[r]) for r in new) > 16 * (room - spent):
+            continue  # surely too big: skip counting its tokens (the "everything" group)
+        extra = price(new) + 14  # a gap marker may be needed on each side
+        if spent + extra > room and block is not None:
+            new = _shortened(p, block, taken, room - spent, price)
+            extra = price(new) + 14
+        if not new or spent + extra > room:
+            continue
+        chosen += new
+        taken.update(new)
+        spent += extra
+    return chosen
+
+
+def _shortened(
+    p: Parsed, block: FailureBlock, taken: set[int], room: int, price: Callable[[list[int]], int]
+) -> list[int]:
+    """The most rows of `block` (as shorten_block picks them) that fit in `room` tokens."""
+    low, high, best = 1, block.last - block.first, list[int]()
+    while low <= high:
+        mid = (low + high) // 2
+        rows = [r for r in shorten_block(p.texts, block, mid) if r not in taken]
+        if price(rows) + 28 <= room:
+            best, low = rows, mid + 1
+        else:
+            high = mid - 1
+    return best
+
+
+def _render(p: Parsed, header: str, keep: list[int]) -> str:
+    out = [header]
+    prev = -1
+    repeats = {members[0].first: members for members in p.groups.values() if len(members) > 1}
+    for i in sorted(set(keep)):
+        if i > prev + 1:
+            out.append(_gap_marker(p, prev + 1, i - 1))
+        out.append(cut_long_line(p.texts[i]))
+        members = repeats.get(i)
+        if members:
+            where = ", ".join(str(b.first + 1) for b in members[1:6])
+            more = "…" if len(members) > 6 else ""
+            out.append(f"{MARKER_PREFIX}: the failure below occurs {len(members)} times; "
+                       f"again at lines {where}{more}]")  # fmt: skip
+        prev = i
+    if prev < len(p.raw) - 1:
+        out.append(_gap_marker(p, prev + 1, len(p.raw) - 1))
+    return "\n".join(out)
+
+
+def _gap_marker(p: Parsed, first: int, last: int) -> str:
+    kinds = Counter(p.noise[first : last + 1])
+    other = kinds.pop(None, 0)
+    parts = [f"{n} {kind}" for kind, n in kinds.most_common() if kind]
+    if other:
+        parts.append(f"{other} other")
+    where = f"line {first + 1}" if first == last else f"lines {first + 1}-{last + 1}"
+    return f"{MARKER_PREFIX}: {where} omitted: {', '.join(parts)}]"
+
+
+# -- detection and retrieval units ------------------------------------------------------------
+
+_STRONG_RE = re.compile(
+    r"^\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z |##\[(group|endgroup|error|warning)\]"
+    r"|^\[Pipeline\] |section_(start|end):\d+:|travis_fold:|^Running with gitlab-runner"
+    r"|^\[INFO\] (BUILD|Scanning for projects|-{20,})|^BUILD (SUCCESSFUL|FAILED|SUCCESS|FAILURE)"
+    r"|^> Task :|^=+ test session starts =+$|^(Test Suites|Tests):\s+\d|^test result: "
+    r"|^npm (ERR!|warn|notice) |^make(\[\d+\])?: (\*\*\*|Entering directory)|^Job succeeded"
+    r"|Process completed with exit code|^(ok|FAIL)\s+\S+\s+\d[\d.]*m?s$|^--- (FAIL|PASS): "
+    r"|^~~~ \S|^\^\^\^ \+\+\+$"
+)
+_BUILD_LINE_RE = re.compile(
+    r"^\[(INFO|WARNING|ERROR)\] |^\s*(Compiling|Downloading|Downloaded|Finished|Running|"
+    r"Installing|Collecting|Building|Resolving|Fetching|Checking|Linking) |^=== RUN "
+    r"|^\$ \S|^\+ \S|^\[\s*\d+%\] |^\[\d+/\d+\] |^(PASS|FAIL|ok) |^-- (Configuring|Generating|"
+    r"Build files)|^(gcc|g\+\+|cc|clang|javac|tsc|go|cargo|npm|yarn|pnpm|mvn|gradle|make) "
+    r"|^added \d+ packages|^\S+\.py::\S+ (PASSED|FAILED)|^\s*[✓✔✕\u00d7] |^collected \d+ items"
+    r"|::(error|warning|group|endgroup)::|^(Step|STEP) \d+/\d+ : "
+)
+
+
+def score(content: str) -> float:
+    """0..1: how sure we are that `content` is build, CI or test console output, from its
+    first SCORE_SAMPLE_LINES lines (and its failure blocks and summary lines there)."""
+    raw = content[:200_000].split("\n")[:SCORE_SAMPLE_LINES]
+    sample = [bl.body_of(bl.shown(line)) for line in raw]
+    lines = [line for line in sample if line.strip()]
+    if len(lines) < 2:
+        return 0.0
+    strong = sum(1 for line in lines if _STRONG_RE.search(line))
+    strong += sum(1 for line in raw if "\x1b_bk;t=" in line or "section_start:" in line)
+    build = sum(1 for line in lines if _BUILD_LINE_RE.search(line))
+    signals = len(find_failure_blocks(sample)) + len(summary_lines(sample))
+    if strong >= 3 or (strong >= 1 and signals >= 1):
+        return 0.95
+    share = (build + 2 * strong + 2 * signals) / len(lines)
+    if build + strong + signals < 3:
+        return min(0.3, 0.1 * (build + strong + signals))
+    return round(min(0.9, 0.3 + share), 3)
+
+
+FAILURE_TAGS = "error failure failed exception traceback"
+MAX_STEP_UNIT_CHARS = 4000
+
+
+def build_output_units(content: str) -> list[tuple[int, int, str, str]]:
+    """Retrieval units as (start_char, end_char, location, index_tags): one per failure block
+    (tagged as a failure and with its flavor), one per step small enough to read whole, and
+    line windows over everything outside failure blocks."""
+    from headroom_mcp.units import line_starts, line_windows
+
+    p = parse(content)
+    starts = line_starts(content)
+
+    def span(first: int, last: int) -> tuple[int, int]:
+        end = starts[last + 1] - 1 if last + 1 < len(starts) else len(content)
+        return starts[first], max(starts[first], end)
+
+    units: list[tuple[int, int, str, str]] = []
+    for b in p.blocks:
+        start, end = span(b.first, b.last)
+        where = f"lines {b.first + 1}-{b.last + 1}"
+        units.append((start, end, where, f"{FAILURE_TAGS} {b.flavor}"))
+    for s in p.steps:
+        start, end = span(s.first, s.last)
+        if end - start <= MAX_STEP_UNIT_CHARS:
+            units.append((start, end, f"lines {s.first + 1}-{s.last + 1} (step {s.title})", "step"))
+    gaps = [(0, len(p.raw) - 1)]
+    for b in p.blocks:  # blocks are in order and never overlap
+        gaps[-1:] = [(gaps[-1][0], b.first - 1), (b.last + 1, len(p.raw) - 1)]
+    for first, last in gaps:
+        if first <= last:
+            windows = line_windows(content, starts, first, last, skip_blank=True)
+            units += [(u.start, u.end, u.location, u.tags) for u in windows]
+    return sorted(units)

@@ -1,0 +1,241 @@
+"""Failure blocks: the stack traces, compiler errors and failing-test reports in any text.
+
+Engines keep a failure whole (its headline, its frames, its chained causes) instead of
+picking lines one by one, and say "x7" instead of repeating the same trace seven times. This
+module finds the blocks; failure_traces, failure_compilers and failure_tests hold one
+recogniser per language or runner.
+
+Finding is one pass: a cheap keyword search per line (_PREFILTER_RE) picks the few lines
+that could open a block, and only those are tried against each recogniser's trigger, in
+TRIGGERS order. A block's lines are never tried again, so a traceback inside a unittest
+report stays part of that report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from headroom_mcp.engines import failure_compilers as cc
+from headroom_mcp.engines import failure_tests as tests
+from headroom_mcp.engines import failure_traces as traces
+from headroom_mcp.engines.failure_scan import Found, View, indent, prefix_end
+
+
+@dataclass(frozen=True)
+class FailureBlock:
+    """One failure: lines first..last (inclusive, 0-based) of the list it was found in.
+
+    `flavor` names the language or runner ("python", "java", "go-test", ...). `headline` is
+    the line that says what went wrong. `signature` is the headline and innermost frame with
+    numbers, hex, quoted values and directories masked: equal signatures are the same failure
+    seen again. `important` lists the line indexes a shortened block must still show.
+    """
+
+    first: int
+    last: int
+    flavor: str
+    headline: str
+    signature: str
+    important: tuple[int, ...]
+
+
+_ANSI_RE = re.compile(
+    r"\x1b(\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
+    r"|[\]_P^X][^\x07\x1b]*(\x07|\x1b\\)"  # OSC, APC (Buildkite timestamps), DCS strings
+    r"|[()*+][0-9A-Za-z]|[@-Z\\-_])"  # charset selection, two-byte escapes
+)
+
+
+def strip_ansi(text: str) -> str:
+    """`text` without ANSI escape sequences (colours, cursor moves, OSC links)."""
+    return _ANSI_RE.sub("", text) if "\x1b" in text else text
+
+
+Recogniser = Callable[[View, int, re.Match[str]], Found | None]
+
+# (trigger searched in the line's body, recogniser, whether the block's prefix ends where the
+# trigger matched rather than where the log prefix ends). Reports before traces: a report's
+# first line comes before the trace it holds.
+TRIGGERS: tuple[tuple[re.Pattern[str], Recogniser, bool], ...] = (
+    (tests.PYTEST_SECTION_RE, tests.pytest_section, False),
+    (tests.PYTEST_SUMMARY_RE, tests.pytest_short_summary, False),
+    (tests.UNITTEST_RE, tests.unittest_failure, False),
+    (tests.JUNIT_CASE_RE, tests.junit_case, False),
+    (tests.SUREFIRE_LIST_RE, tests.surefire_list, False),
+    (tests.GRADLE_TEST_RE, tests.gradle_test, False),
+    (tests.GO_TEST_FAIL_RE, tests.go_test_failure, False),
+    (tests.CARGO_TEST_RE, tests.cargo_test_failure, False),
+    (tests.JEST_RE, tests.jest_failure, False),
+    (tests.VITEST_RE, tests.vitest_failure, False),
+    (tests.NUMBERED_RE, tests.numbered_failure, False),
+    (tests.CTEST_RE, tests.ctest_failure, False),
+    (traces.PY_TRACEBACK_RE, traces.python_traceback, True),
+    (traces.AT_FRAME_RE, traces.frame_run, False),
+    (traces.GO_PANIC_RE, traces.go_panic, False),
+    (traces.RUST_PANIC_RE, traces.rust_panic, False),
+    (traces.RUBY_TRACE_RE, traces.ruby_trace, False),
+    (traces.RUBY_FRAME_RE, traces.ruby_frames, False),
+    (traces.PHP_FATAL_RE, traces.php_fatal, False),
+    (traces.ELIXIR_RE, traces.elixir_error, False),
+    (traces.ERLANG_RE, traces.erlang_report, False),
+    (cc.RUSTC_ERROR_RE, cc.rustc_diagnostic, False),
+    (cc.TSC_ERROR_RE, cc.tsc_diagnostic, False),
+    (cc.MAVEN_JAVAC_RE, cc.maven_javac, False),
+    (cc.CC_ERROR_RE, cc.cc_diagnostic, False),
+    (cc.GO_DIAG_RE, cc.go_diagnostics, False),
+)
+# Every trigger above needs one of these substrings; most log lines have none.
+_PREFILTER_RE = re.compile(
+    r"Traceback|Error|ERROR|error|Exception|FAIL|Fail|panic|fatal|Fatal|Stack trace|Uncaught"
+    r"|(?:\t|  )at |\*\* |REPORT|\.rb:\d+:in |___|●|\d\) \S|<<<|Test +#|---- |goroutine \d"
+    r"|\.go:\d+(:\d+)?: "
+)
+
+
+def find_failure_blocks(lines: Sequence[str]) -> list[FailureBlock]:
+    """Every failure block in `lines` (already ANSI-stripped), in order, none overlapping."""
+    blocks: list[FailureBlock] = []
+    floor = 0
+    for i, line in enumerate(lines):
+        if i < floor or not _PREFILTER_RE.search(line):
+            continue
+        found = _recognise(lines, i, floor)
+        if found is not None:
+            blocks.append(_block(lines, found))
+            floor = found.last + 1
+    return blocks
+
+
+def _recognise(lines: Sequence[str], i: int, floor: int) -> Found | None:
+    col = prefix_end(lines[i])
+    body = lines[i][col:].rstrip("\r")
+    for trigger, recognise, at_match in TRIGGERS:
+        match = trigger.search(body)
+        if match is None:
+            continue
+        start = col + match.start() if at_match else col
+        found = recognise(View.at(lines, i, start, floor), i, match)
+        if found is not None and found.first >= floor:
+            return found
+    return None
+
+
+def _block(lines: Sequence[str], found: Found) -> FailureBlock:
+    inside = range(found.first, found.last + 1)
+    marks = [found.headline, found.innermost, found.outermost, found.message, *found.important]
+    important = tuple(sorted({k for k in marks if k is not None and k in inside}))
+    headline = _body(lines[found.headline]).strip()
+    frame = _body(lines[found.innermost]).strip() if found.innermost is not None else ""
+    message = _body(lines[found.message]).strip() if found.message is not None else ""
+    signature = "|".join(
+        (found.flavor, _mask(headline, quotes=True), _mask(message, quotes=True),
+         _mask(frame, quotes=False))
+    )  # fmt: skip
+    return FailureBlock(found.first, found.last, found.flavor, headline, signature, important)
+
+
+def _body(line: str) -> str:
+    return line[prefix_end(line) :].rstrip("\r")
+
+
+_QUOTED_RE = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|\u2018[^\u2019]*\u2019|<[^<>\s]*>")
+_DIRS_RE = re.compile(r"(?:[A-Za-z]:)?(?:[\w.@~+\-]*[/\\])+(?=[\w.@+\-]+)")
+_NUMBERS_RE = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|0x[0-9a-fA-F]+|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b|\d+(?:\.\d+)*"
+)
+
+
+def _mask(text: str, *, quotes: bool) -> str:
+    """`text` with what varies between two sightings of one failure masked: quoted values
+    (headlines only: in a frame the quotes hold the file name), directories, numbers, hex."""
+    if quotes:
+        text = _QUOTED_RE.sub("'…'", text)
+    text = _DIRS_RE.sub("", text)
+    return _NUMBERS_RE.sub("#", text)
+
+
+_LIBRARY_RE = re.compile(
+    r"site-packages|dist-packages|/usr/lib/|/usr/local/lib/|lib/python\d|<frozen |node_modules"
+    r"|\(node:|node:internal|\(internal/|\bat (?:java|javax|jdk|sun|com\.sun|kotlin|kotlinx"
+    r"|scala|org\.junit|junit|org\.gradle|org\.apache\.maven|org\.testng|org\.opentest4j"
+    r"|org\.springframework|worker\.org\.gradle|System|Microsoft|Xunit|NUnit)\.|java\.base/"
+    r"|/runtime/|/src/testing/|/usr/local/go/|/rustc/|library/(?:std|core|alloc|test)/"
+    r"|\.cargo/registry|/gems/|/ruby/\d|/vendor/|\((?:elixir|stdlib|ex_unit|kernel) [\d.]+\)"
+)
+_FRAME_START_RE = re.compile(r"^\s*(File \"|at |#\d+ |\d+: |from |\(\w[\w ]*[\d.]*\) |\u276f )")
+
+
+def shorten_block(lines: Sequence[str], block: FailureBlock, max_lines: int) -> list[int]:
+    """Line indexes to show when `block` must fit in `max_lines` lines, in original order.
+
+    `important` lines come first (the headline before the others), then lines of user code,
+    then library frames (site-packages, node_modules, java.*, the Go runtime, ...); within
+    each group, lines nearer an important line first. A frame's source line goes with it.
+    """
+    rows = range(block.first, block.last + 1)
+    if len(rows) <= max_lines:
+        return list(rows)
+    headline = next((k for k in block.important if _body(lines[k]).strip() == block.headline),
+                    block.first)  # fmt: skip
+    ranked = [headline, *(k for k in block.important if k != headline)]
+    library = _library_rows(lines, block)
+    rest = [k for k in rows if k not in set(block.important)]
+    rest.sort(key=lambda k: (k in library, min(abs(k - m) for m in block.important), k))
+    return sorted((ranked + rest)[:max_lines])
+
+
+def _library_rows(lines: Sequence[str], block: FailureBlock) -> set[int]:
+    """Rows of library frames: a frame line naming a library path or package, and the more
+    indented lines under it (Python's source line, Go's file line)."""
+    library: set[int] = set()
+    frame_indent, frame_is_library = -1, False
+    for k in range(block.first, block.last + 1):
+        body = _body(lines[k])
+        if _FRAME_START_RE.match(body) or _LIBRARY_RE.search(body):
+            frame_indent, frame_is_library = indent(body), bool(_LIBRARY_RE.search(body))
+        elif not (body.strip() and indent(body) > frame_indent):
+            frame_indent, frame_is_library = -1, False
+        if frame_is_library:
+            library.add(k)
+    return library
+
+
+SUMMARY_RE = re.compile(
+    r"^=+ .*\b(passed|failed|errors?|skipped|xfailed|xpassed|deselected|no tests ran)\b.* =+$"
+    r"|^(FAILED|OK)( \((failures|errors|skipped|expected failures)=\d+.*\))?$|^Ran \d+ tests? in "
+    r"|^(\[\w+\] )?Tests run: \d+, Failures: \d+|^(\[\w+\] )?BUILD (SUCCESS|FAILURE)"
+    r"|^BUILD (SUCCESSFUL|FAILED) in |^FAILURE: Build failed|^\d+ tests? completed, \d+ failed"
+    r"|^(\[ERROR\] )?Failed to execute goal |^test result: (ok|FAILED)\. |^error: (test failed"
+    r"|could not compile|aborting due to)|^(FAIL|ok)\s+\S+\s+(\d[\d.]*m?s|\(cached\)|\[)"
+    r"|^(FAIL|PASS)$|^(Tests|Test Suites|Test Files):\s+\d|^\s*\d+ (passing|failing|pending)"
+    r"|^\d+ examples?, \d+ failures?|^\d+ runs, \d+ assertions, |^(FAILURES!|ERRORS!)$"
+    r"|^OK \(\d+ tests?|^Tests: \d+, Assertions: \d+|^\d+ (tests?|doctests?|properties), \d+ "
+    r"failures?|^\d+% tests passed, \d+ tests? failed|^Errors while running CTest"
+    r"|Process completed with exit code \d+|^##\[error\]|^make(\[\d+\])?: \*\*\* "
+    r"|^npm (ERR!|error) |^(ERROR: )?Job failed|^Finished: (SUCCESS|FAILURE|UNSTABLE|ABORTED)"
+    r"|exited with (code|status) \d+|^The command .* exited with \d+|^Found \d+ errors?\b"
+    r"|^\d+ (errors?|warnings? and \d+ errors?) generated|^Error: Process completed"
+    r"|^FAILED \(|^(Script|Command) failed|^error Command failed with exit code"
+    r"|\bexit status \d+$|^Build completed unsuccessfully|^command did not execute successfully"
+)
+
+
+# Every SUMMARY_RE line has one of these (case aside); most lines have none.
+_SUMMARY_HINT_RE = re.compile(
+    r"(?i)pass|fail|ok|ran |test|build|exit|err|example|runs|finish|found|generat|job|command"
+    r"|complet|ctest"
+)
+
+
+def summary_lines(lines: Sequence[str]) -> list[int]:
+    """Indexes of test-run summaries and exit-status lines ("=== 3 failed, 10 passed in
+    2.1s ===", "Tests run: 5, Failures: 1", "BUILD FAILURE", "make: *** [x] Error 2",
+    "Process completed with exit code 1", ...), in order."""
+    return [
+        i
+        for i, line in enumerate(lines)
+        if _SUMMARY_HINT_RE.search(line) and SUMMARY_RE.search(_body(line).strip())
+    ]

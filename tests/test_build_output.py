@@ -1,0 +1,120 @@
+"""The build/CI output kind on real console logs (tests/data/build/*.log, sources in
+SOURCES.md): each <name>.needles.json lists text that must be in the compressed output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from headroom_mcp.engines.base import MARKER_PREFIX
+from headroom_mcp.engines.build_lines import shown
+from headroom_mcp.engines.build_output import (
+    FAILURE_TAGS,
+    MIN_BUDGET_TOKENS,
+    build_output_units,
+    compress_build_output,
+    score,
+)
+from headroom_mcp.tokens import count_tokens
+
+DATA = Path(__file__).parent / "data"
+LOGS = sorted((DATA / "build").glob("*.log"))
+
+
+def read(path: Path) -> str:
+    # Bytes, decoded: read_text() would turn the logs' `\r` redraws into line breaks.
+    return path.read_bytes().decode("utf-8")
+
+
+def needles(path: Path) -> list[str]:
+    return json.loads(path.with_suffix(".needles.json").read_text(encoding="utf-8"))["kept"]
+
+
+def test_every_log_has_needles_and_a_source():
+    sources = (DATA / "build" / "SOURCES.md").read_text(encoding="utf-8")
+    assert len(LOGS) >= 6
+    for path in LOGS:
+        assert path.with_suffix(".needles.json").exists(), path.name
+        assert f"`{path.name}`" in sources, f"{path.name} missing from SOURCES.md"
+
+
+@pytest.mark.parametrize("path", LOGS, ids=lambda p: p.stem)
+def test_failure_root_cause_and_exit_status_are_kept(path):
+    text = compress_build_output(read(path), None, None).text
+    for needle in needles(path):
+        assert needle in text, needle
+
+
+@pytest.mark.parametrize("path", LOGS, ids=lambda p: p.stem)
+def test_output_is_smaller_than_the_log(path):
+    content = read(path)
+    before = count_tokens(content)
+    after = count_tokens(compress_build_output(content, None, None).text)
+    # A log under the default budget's floor may come back whole (ANSI stripped).
+    assert after < before or (before <= MIN_BUDGET_TOKENS and after <= before)
+
+
+@pytest.mark.parametrize("path", LOGS, ids=lambda p: p.stem)
+def test_every_shown_line_is_a_marker_or_an_input_line(path):
+    content = read(path)
+    allowed = {shown(line) for line in content.split("\n")}
+    for line in compress_build_output(content, "error", None).text.split("\n"):
+        assert (
+            line.startswith(MARKER_PREFIX)
+            or line.split(f"…{MARKER_PREFIX}")[0] in allowed
+            or (any(a.startswith(line.split(f"…{MARKER_PREFIX}")[0]) for a in allowed))
+        ), line
+
+
+@pytest.mark.parametrize("path", LOGS, ids=lambda p: p.stem)
+def test_a_tight_budget_is_respected_and_keeps_the_first_headline(path):
+    content = read(path)
+    result = compress_build_output(content, None, 300)
+    assert count_tokens(result.text) <= 300
+    assert any(line and not line.startswith(MARKER_PREFIX) for line in result.text.split("\n"))
+
+
+@pytest.mark.parametrize("path", LOGS, ids=lambda p: p.stem)
+def test_build_logs_score_high(path):
+    assert score(read(path)) >= 0.6
+
+
+@pytest.mark.parametrize(
+    "other",
+    ["json/pip_list.json", "code/json_decoder.py", "prose/gpl3_head.txt",
+     "search/grep_click_defs.txt", "logs/dpkg.log"],
+)  # fmt: skip
+def test_other_kinds_score_low(other):
+    assert score(read(DATA / other)) < 0.4
+
+
+def test_progress_and_passing_tests_are_counted_not_shown():
+    result = compress_build_output(read(DATA / "build" / "npm_install.log"), None, None)
+    assert "download/progress" in result.text and "download/progress" in (result.omitted or "")
+    assert "build:ansi-stripped" in result.transforms
+    assert "\x1b" not in result.text
+
+
+def test_the_same_failure_twice_is_shown_once_with_a_count():
+    log = read(DATA / "build" / "go_test_panic.log")
+    trace = log[log.index("panic: panic over there") : log.index("FAIL\tgithub.com")]
+    text = compress_build_output(log.replace(trace, trace + "ok\n" + trace), None, None).text
+    assert text.count("panic: panic over there [recovered]") == 1
+    assert "occurs 2 times" in text
+
+
+def test_query_matches_are_kept():
+    text = compress_build_output(read(DATA / "build" / "npm_install.log"), "webgl-workshop", None)
+    assert "webgl-workshop" in text.text
+
+
+def test_units_give_each_failure_block_its_own_tagged_unit():
+    content = read(DATA / "build" / "go_test_panic.log")
+    units = build_output_units(content)
+    failures = [u for u in units if u[3].startswith(FAILURE_TAGS)]
+    assert any("go-panic" in u[3] for u in failures)
+    panic = next(u for u in failures if "go-panic" in u[3])
+    assert content[panic[0] : panic[1]].startswith("panic: panic over there")
+    assert all(0 <= start < end <= len(content) for start, end, _, _ in units)
