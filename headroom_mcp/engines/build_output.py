@@ -308,6 +308,11 @@ _BUILD_LINE_RE = re.compile(
     r"Build files)|^(gcc|g\+\+|cc|clang|javac|tsc|go|cargo|npm|yarn|pnpm|mvn|gradle|make) "
     r"|^added \d+ packages|^\S+\.py::\S+ (PASSED|FAILED)|^\s*[✓✔✕\u00d7] |^collected \d+ items"
     r"|::(error|warning|group|endgroup)::|^(Step|STEP) \d+/\d+ : "
+    # compiler and analyser diagnostics: gcc/clang, javac, tsc, MSBuild, and their context
+    r"|^\s*\S+?(:\d+(:\d+)?:|\(\d+(,\d+)*\)\s*:)\s*(fatal )?(error|warning|note)\b"
+    r"|: (error|warning) [A-Z]+\d+:|^\s*In file included from |^Build (started|succeeded)"
+    r"|^Project \".*\" (on node|is building)|^\s*\d+ (Warning|Error)\(s\)"
+    r"|^\s*[\w/.-]+\.py [.FEsx]+\s*(\[\s*\d+%\])?$"
 )
 
 

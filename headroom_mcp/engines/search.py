@@ -21,7 +21,7 @@ from headroom_mcp.engines.text import compress_text
 from headroom_mcp.tokens import count_tokens, estimate_tokens
 
 HIT_RE = re.compile(
-    r"^(?P<path>[^\s:][^:\n]*?)(?P<sep>[:-])(?P<line>\d+)(?P=sep)(?:(?P<col>\d+):)?(?P<text>.*)$"
+    r"^(?:[0-9a-f]{7,40}:)?(?P<path>[^\s:][^:\n]*?)(?P<sep>[:-])(?P<line>\d+)(?P=sep)(?:(?P<col>\d+):)?(?P<text>.*)$"
 )
 _HEADING_HIT_RE = re.compile(r"^(?P<line>\d+)(?P<sep>[:-])(?P<text>.*)$")
 _PATH_WORD_RE = re.compile(r"[A-Za-z0-9]+")

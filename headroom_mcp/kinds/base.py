@@ -9,6 +9,7 @@ parse, so content is parsed once per call. Kinds are pure: no store, no settings
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,17 @@ class Sample:
     def of(cls, content: str) -> Sample:
         head = content[: 400 * SAMPLE_LINES].split("\n")[:SAMPLE_LINES]
         return cls(content, [line for line in head if line.strip()])
+
+    @functools.cached_property
+    def failure_share(self) -> float:
+        """Share of the sample's lines inside failure blocks (stack traces, compiler errors,
+        test failures): content made mostly of them is a log or console output, whatever
+        its frames look like to the code and prose patterns."""
+        from headroom_mcp.engines.failure_blocks import find_failure_blocks, strip_ansi
+
+        lines = [strip_ansi(line) for line in self.lines]
+        covered = sum(b.last - b.first + 1 for b in find_failure_blocks(lines))
+        return covered / len(lines) if lines else 0.0
 
     def share(self, test: Callable[[str], bool], lines: Sequence[str] | None = None) -> float:
         pool = self.lines if lines is None else lines

@@ -7,6 +7,8 @@ rare event, so a question about errors finds them.
 
 from __future__ import annotations
 
+import re
+
 from headroom_mcp.engines.base import EngineResult
 from headroom_mcp.engines.log_lines import LEVEL_RE, TIMESTAMP_RE
 from headroom_mcp.kinds.base import Options, Sample
@@ -18,12 +20,38 @@ ERROR_TAGS = "error errors failure failures failed fail failing exception except
 RARE_TAGS = "unusual rare event events"
 
 
+# A date-time near the start of a line, after a prefix such as a file name, a numeric id or a
+# thread name ("nova-api.log.1 2017-05-16 00:00:00.008", "12 2026-01-02T10:00:00").
+_NEAR_START_TS_RE = re.compile(
+    r"\d{4}[-/]\d{2}[-/]\d{2}[T _]\d{2}:\d{2}:\d{2}|\b\d{2}:\d{2}:\d{2}[.,]\d{3}"
+    r"|\[\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2}"
+)
+# Lines that continue an event: stack frames, "Caused by:", indented detail, "#0 /path(12)".
+_CONTINUATION_RE = re.compile(
+    r"^(\s|#\d+ |at |Caused by|Traceback|\.\.\. \d+ more|\[stacktrace\]|During handling"
+    r"|The above exception|[}\])\"]|[A-Za-z_][\w.$]*(Error|Exception|Warning)\b)"
+)
+NEAR_START_CHARS = 80
+
+
+def _near_start(line: str) -> bool:
+    return bool(_NEAR_START_TS_RE.search(line[:NEAR_START_CHARS]))
+
+
 def score(sample: Sample) -> float:
-    """Most lines start with a timestamp; or carry a level with some timestamps; or carry a
-    level (weakly: prose and code outrank that alone)."""
+    """Most lines start with a timestamp (or carry one right after a short prefix); or some
+    do and the rest continue their events (traces, indented detail); or lines carry a level
+    with some timestamps; or carry a level (weakly: prose and code outrank that alone). A log
+    outranks grep output and prose, whose lines can look alike."""
     timestamps = sample.share(lambda s: bool(TIMESTAMP_RE.match(s)))
     if timestamps >= 0.5:
         return 0.8
+    near = sample.share(_near_start)
+    if near >= 0.5:
+        return 0.8
+    continued = sample.share(lambda s: not _near_start(s) and bool(_CONTINUATION_RE.match(s)))
+    if near >= 0.05 and max(near + continued, near + sample.failure_share) >= 0.6:
+        return 0.75
     levels = sample.share(lambda s: bool(LEVEL_RE.search(s[:120])))
     if levels >= 0.5 and timestamps >= 0.2:
         return 0.65

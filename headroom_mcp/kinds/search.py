@@ -22,7 +22,9 @@ from headroom_mcp.units import (
 NAME = "search"
 # path:line:text (match) or path-line-text (context); the path has a letter and no spaces,
 # which tells it from a timestamp such as 2015-07-29 or "Dec 10 06:55:46".
-_SEARCH_LINE_RE = re.compile(r"^(?=[^\s:]*[A-Za-z])([^\s:]{1,300})(:\d+:|-\d+-)")
+_SEARCH_LINE_RE = re.compile(
+    r"^(?:[0-9a-f]{7,40}:)?(?=[^\s:]*[A-Za-z])([^\s:]{1,300})(:\d+:|-\d+-)"  # git grep REV:
+)
 _HEADING_HIT_RE = re.compile(r"^\d+[:-](?!\d)")
 MIN_DISTINCT_HITS = 0.5  # grep hits name (mostly) different lines; a log prefix repeats one
 
