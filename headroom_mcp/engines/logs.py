@@ -9,16 +9,18 @@ Shown verbatim, by priority while the budget lasts:
 1. failure blocks (failure_blocks: tracebacks, `Caused by:` chains, compiler errors), whole
    or shortened around the headline and innermost frame, with the log line that opened them;
    the same block again is a count ("the same traceback 4 more times, lines ...");
-2. error-level events: the first of each template with the line before it, then every other
-   distinct message; the same message again is a count;
-3. query matches; the first and last events; events with error words; rare templates.
+2. error-level events: the first of each template with the line before it (the same message
+   again is a count);
+3. query matches; the first event with error words of each family; every other distinct
+   error-level message; the first and last events; rare templates.
 So an error line that fits the budget is never left out. The header gives the time range
 and counts, saying how many error-level events and distinct failures the body shows; the
 footer lists the most frequent templates with their counts in whatever room is left.
 
 Budget: the one given, else default_budget: DEFAULT_BUDGET_SHARE of the input's tokens
 (QUERY_BUDGET_SHARE with a query), clamped to MIN_BUDGET_TOKENS..MAX_DEFAULT_BUDGET_TOKENS,
-raised (up to that cap) to what the failures and error lines need.
+raised to what the failures and the first error line of each template need, at most twice
+that and never above the cap.
 """
 
 from __future__ import annotations
@@ -217,13 +219,14 @@ def _event_unit(mined: Mined, n: int, with_context: bool = False) -> Unit:
     return Unit(rows, {}, Unit([event.first]) if len(rows) > 1 else None)
 
 
-def _later_units(mined: Mined) -> list[Unit]:
+def _later_units(mined: Mined) -> tuple[list[Unit], list[Unit]]:
     """After failures and query matches: the first and last events; the first event with
     error words of each family of templates (with the line before); every event of a rare
     family, then of a rare template; then further distinct messages with error words, one
     per template per round."""
     events = mined.events
-    units = [_event_unit(mined, 0), _event_unit(mined, len(events) - 1)]
+    ends = [_event_unit(mined, 0), _event_unit(mined, len(events) - 1)]
+    units: list[Unit] = []
     by_template: dict[str, list[int]] = {}
     for n, event in enumerate(events):
         if event.error_words and not event.severe:
@@ -237,6 +240,7 @@ def _later_units(mined: Mined) -> list[Unit]:
         else:
             families_seen.add(family)
             units.append(_event_unit(mined, ns[0], with_context=True))
+    firsts, units = units, ends
     units += [
         _event_unit(mined, n) for n, e in enumerate(events)
         if mined.family_counts[mined.family[e.template]] <= RARE_TEMPLATE_MAX
@@ -249,7 +253,7 @@ def _later_units(mined: Mined) -> list[Unit]:
     rounds = max((len(ns) for ns in by_template.values()), default=0)
     for r in range(1, rounds):
         units += [_event_unit(mined, ns[r]) for ns in by_template.values() if len(ns) > r]
-    return units
+    return firsts, units
 
 
 def default_budget(tokens: int, query: str | None = None) -> int:
@@ -287,8 +291,9 @@ def _plan(lines: list[str], mined: Mined, query: str | None) -> _Plan:
     severe = [(e.first, e.last, e.template) for e in mined.events if e.severe]
     before = dict(zip(starts[1:], starts, strict=False))
     firsts, others = error_units(lines, severe, covered, before)
-    must = [*block_units(clean, blocks, opener, before, event_end), *firsts, *others]
-    rest = [*_query_units(lines, mined, query), *_later_units(mined)]
+    words_first, later = _later_units(mined)
+    must = [*block_units(clean, blocks, opener, before, event_end), *firsts]
+    rest = [*_query_units(lines, mined, query), *words_first, *others, *later]
     return _Plan(lines, mined, blocks, must, rest)
 
 
@@ -305,7 +310,7 @@ def compress_logs(content: str, query: str | None, budget: int | None) -> Engine
     limit = budget if budget is not None else default_budget(estimate_tokens(content), query)
     if budget is None:  # let the failures in, up to the cap, when the share is too small
         need = sum(_cost(lines, u.rows, u.notes) for u in plan.must) + HEADER_TOKENS
-        limit = max(limit, min(need, MAX_DEFAULT_BUDGET_TOKENS))
+        limit = max(limit, min(need, 2 * limit, MAX_DEFAULT_BUDGET_TOKENS))
     room = limit - HEADER_TOKENS
     chosen = _select(lines, [*plan.must, *plan.rest], room)
     text, shown = _finish(plan, chosen, limit)
