@@ -1,12 +1,26 @@
-"""Logs engine: template mining, then the lines that matter, verbatim and in time order.
+"""Logs engine: failures first, then the lines that matter, verbatim and in time order.
 
-A line starting with a timestamp opens an event; lines that do not (stack traces, wrapped
-messages) belong to the event above. Events are grouped by template: the message with numbers,
-ids, IPs and hex masked. Shown verbatim, by priority while the budget lasts: events matching
-the query; error-level events and events with error words (each template's first occurrence,
-with its whole stack trace and the line before it for context); the first occurrence of every
-rare template; the first and last events. A header gives the time range and counts; a footer
-lists the most frequent templates with their counts. Everything we add is a marked line.
+A line that looks like a log line (log_lines: a timestamp or level in its head, or the log's
+own prefix shape such as a numeric id) opens an event; lines that do not (stack traces,
+wrapped messages) belong to the event above. Events are grouped by template: the message
+with numbers, ids, IPs and hex masked.
+
+Shown verbatim, by priority while the budget lasts:
+1. failure blocks (failure_blocks: tracebacks, `Caused by:` chains, compiler errors), whole
+   or shortened around the headline and innermost frame, with the log line that opened them;
+   the same block again is a count ("the same traceback 4 more times, lines ...");
+2. error-level events: the first of each template with the line before it (the same message
+   again is a count);
+3. query matches; the first event with error words of each family; every other distinct
+   error-level message; the first and last events; rare templates.
+So an error line that fits the budget is never left out. The header gives the time range
+and counts, saying how many error-level events and distinct failures the body shows; the
+footer lists the most frequent templates with their counts in whatever room is left.
+
+Budget: the one given, else default_budget: DEFAULT_BUDGET_SHARE of the input's tokens
+(QUERY_BUDGET_SHARE with a query), clamped to MIN_BUDGET_TOKENS..MAX_DEFAULT_BUDGET_TOKENS,
+raised to what the failures and the first error line of each template need, at most twice
+that and never above the cap.
 """
 
 from __future__ import annotations
@@ -19,9 +33,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, cut_long_line, query_terms
+from headroom_mcp.engines.failure_blocks import FailureBlock, find_failure_blocks, strip_ansi
+from headroom_mcp.engines.log_failures import MAX_EVENT_LINES, Unit, block_units, error_units
 from headroom_mcp.engines.log_lines import (
     SEVERE_LEVEL_RE,
-    TIMESTAMP_RE,
+    SHARE_SAMPLE_LINES,
+    dominant_shape,
+    log_line_share,
+    looks_like_log_line,
     message_of,
     template_of,
     timestamp_of,
@@ -99,24 +118,29 @@ def group_families(templates: list[str]) -> dict[str, int]:
 
 
 def mine(lines: list[str]) -> Mined:
-    """Cut lines into events and group them by template."""
+    """Cut lines into events and group them by template.
+
+    A line opens an event when it looks like a log line (log_lines.looks_like_log_line: a
+    timestamp or level in its head, or the log's own prefix shape) and is not indented or
+    part of a stack trace; any other line continues the event above.
+    """
     error_rows = set(error_candidate_rows(lines))
     severe_rows = _severe_rows(lines)
+    shape = dominant_shape(lines[:: max(1, len(lines) // SHARE_SAMPLE_LINES)])
     events: list[Event] = []
     for i, line in enumerate(lines):
-        stamp = TIMESTAMP_RE.match(line)
-        if (
-            stamp is None
-            and events
-            and (line[:1].isspace() or not line.strip() or _TRACE_RE.match(line))
+        if events and (
+            line[:1].isspace()
+            or not line.strip()
+            or _TRACE_RE.match(line)
+            or not looks_like_log_line(line, shape)
         ):
             events[-1].last = i
             if i in error_rows and ERROR_RE.search(line):
                 events[-1].error_words = True
             continue
-        message = line[stamp.end() :] if stamp else line
         events.append(
-            Event(i, i, template_of(message), i in severe_rows,
+            Event(i, i, template_of(message_of(line)), i in severe_rows,
                   i in error_rows and bool(ERROR_RE.search(line)))
         )  # fmt: skip
     mined = Mined(events)
@@ -179,146 +203,237 @@ def _query_events(lines: list[str], mined: Mined, query: str | None) -> list[int
     return picked
 
 
-def _priorities(lines: list[str], mined: Mined, query: str | None) -> list[tuple[int, bool]]:
-    """(event index, with context line) in the order events earn their place.
+def _query_units(lines: list[str], mined: Mined, query: str | None) -> list[Unit]:
+    units = []
+    for n in _query_events(lines, mined, query):
+        event = mined.events[n]
+        units.append(Unit(list(range(event.first, min(event.last, event.first + 20) + 1))))
+    return units
 
-    Query matches; the first and last events; the first error-level event of each family of
-    templates, then the first with error words (each with the line before, and any stack
-    trace); every event of a rare family (truly one-off events), then of a rare template; then
-    further distinct error messages, one per template per round, so a flood of one error
-    cannot crowd out the others.
-    """
+
+def _event_unit(mined: Mined, n: int, with_context: bool = False) -> Unit:
+    event = mined.events[n]
+    rows = list(range(event.first, min(event.last, event.first + MAX_EVENT_LINES) + 1))
+    if with_context and n > 0:
+        rows.insert(0, mined.events[n - 1].first)
+    return Unit(rows, {}, Unit([event.first]) if len(rows) > 1 else None)
+
+
+def _later_units(mined: Mined) -> tuple[list[Unit], list[Unit]]:
+    """After failures and query matches: the first and last events; the first event with
+    error words of each family of templates (with the line before); every event of a rare
+    family, then of a rare template; then further distinct messages with error words, one
+    per template per round."""
     events = mined.events
-    order: list[tuple[int, bool]] = [(n, False) for n in _query_events(lines, mined, query)]
-    order += [(0, False), (len(events) - 1, False)]
+    ends = [_event_unit(mined, 0), _event_unit(mined, len(events) - 1)]
+    units: list[Unit] = []
     by_template: dict[str, list[int]] = {}
-    seen_messages: set[str] = set()
     for n, event in enumerate(events):
-        if event.severe or event.error_words:
-            message = message_of(lines[event.first]).strip()
-            if message not in seen_messages:
-                seen_messages.add(message)
-                by_template.setdefault(event.template, []).append(n)
-    groups = sorted(by_template.values(), key=lambda ns: (not events[ns[0]].severe, ns[0]))
+        if event.error_words and not event.severe:
+            by_template.setdefault(event.template, []).append(n)
     families_seen: set[int] = set()
-    later: list[list[int]] = []
-    for ns in groups:
+    later: list[int] = []
+    for ns in by_template.values():
         family = mined.family[events[ns[0]].template]
         if family in families_seen:
-            later.append(ns)
+            later.append(ns[0])
         else:
             families_seen.add(family)
-            order.append((ns[0], True))
-    rare_family = [
-        n for n, e in enumerate(events)
+            units.append(_event_unit(mined, ns[0], with_context=True))
+    firsts, units = units, ends
+    units += [
+        _event_unit(mined, n) for n, e in enumerate(events)
         if mined.family_counts[mined.family[e.template]] <= RARE_TEMPLATE_MAX
     ]  # fmt: skip
-    order += [(n, False) for n in rare_family]
-    order += [(ns[0], True) for ns in later]
-    order += [
-        (n, False) for n, e in enumerate(events) if mined.counts[e.template] <= RARE_TEMPLATE_MAX
-    ]
-    rounds = max((len(ns) for ns in groups), default=0)
+    units += [_event_unit(mined, n, with_context=True) for n in later]
+    units += [
+        _event_unit(mined, n) for n, e in enumerate(events)
+        if mined.counts[e.template] <= RARE_TEMPLATE_MAX
+    ]  # fmt: skip
+    rounds = max((len(ns) for ns in by_template.values()), default=0)
     for r in range(1, rounds):
-        order += [(ns[r], False) for ns in groups if len(ns) > r]
-    return order
+        units += [_event_unit(mined, ns[r]) for ns in by_template.values() if len(ns) > r]
+    return firsts, units
 
 
 def default_budget(tokens: int, query: str | None = None) -> int:
-    """A share of the input; smaller with a query, since its matches come first."""
+    """DEFAULT_BUDGET_SHARE of the input's tokens (QUERY_BUDGET_SHARE with a query, since its
+    matches come first), at least MIN_BUDGET_TOKENS and at most MAX_DEFAULT_BUDGET_TOKENS."""
     share = int(tokens * (QUERY_BUDGET_SHARE if query_terms(query) else DEFAULT_BUDGET_SHARE))
     return max(MIN_BUDGET_TOKENS, min(MAX_DEFAULT_BUDGET_TOKENS, share))
 
 
+@dataclass
+class _Plan:
+    """What the engine found, and the units it shows in priority order."""
+
+    lines: list[str]
+    mined: Mined
+    blocks: list[FailureBlock]
+    must: list[Unit]  # failure blocks and error-level events
+    rest: list[Unit]  # query matches, first and last, error words, rare events
+
+
+def _plan(lines: list[str], mined: Mined, query: str | None) -> _Plan:
+    clean = [strip_ansi(line) for line in lines] if any("\x1b" in x for x in lines) else lines
+    blocks = find_failure_blocks(clean)
+    starts = [e.first for e in mined.events]
+    opener, event_end = {}, {}
+    for block in blocks:
+        n = bisect.bisect_right(starts, block.first) - 1
+        if n >= 0:
+            opener[block.first] = starts[n]
+            event_end[block.first] = mined.events[n].last
+    covered = {r for b in blocks for r in range(b.first, max(b.last, event_end[b.first]) + 1)
+               if b.first in event_end}  # fmt: skip
+    covered.update(r for b in blocks for r in range(b.first, b.last + 1))
+    covered.update(opener.values())
+    severe = [(e.first, e.last, e.template) for e in mined.events if e.severe]
+    before = dict(zip(starts[1:], starts, strict=False))
+    firsts, others = error_units(lines, severe, covered, before)
+    words_first, later = _later_units(mined)
+    must = [*block_units(clean, blocks, opener, before, event_end), *firsts]
+    rest = [*_query_units(lines, mined, query), *words_first, *others, *later]
+    return _Plan(lines, mined, blocks, must, rest)
+
+
 def compress_logs(content: str, query: str | None, budget: int | None) -> EngineResult:
-    """Header, the events that matter in time order, and the most frequent templates."""
+    """Header, the events that matter in time order, and the most frequent templates.
+
+    Failure blocks and error-level lines are placed first, so one that fits the budget is
+    never left out; the footer's templates only get what room is left.
+    """
     lines, mined = mine_text(content)
-    stamped = sum(1 for e in mined.events if TIMESTAMP_RE.match(lines[e.first]))
-    if stamped < MIN_EVENT_START_SHARE * len(lines) or len(mined.events) < 2:
+    if len(mined.events) < 2 or log_line_share(lines) < MIN_EVENT_START_SHARE:
         return compress_text(content, query, budget)
+    plan = _plan(lines, mined, query)
     limit = budget if budget is not None else default_budget(estimate_tokens(content), query)
-    header = _header(lines, mined)
-    footer = _footer(mined)
-    room = limit - count_tokens(header) - count_tokens(footer) - 2
-    if room < 0:
-        footer, room = "", limit - count_tokens(header) - 1
-    keep = _select(lines, mined, query, room)
-    body, shown = _render(lines, mined, keep)
-    text = "\n".join(part for part in (header, body, footer) if part)
-    while keep and count_tokens(text) > limit:
-        keep.pop()
-        body, shown = _render(lines, mined, keep)
-        text = "\n".join(part for part in (header, body, footer) if part)
+    if budget is None:  # let the failures in, up to the cap, when the share is too small
+        need = sum(_cost(lines, u.rows, u.notes) for u in plan.must) + HEADER_TOKENS
+        limit = max(limit, min(need, 2 * limit, MAX_DEFAULT_BUDGET_TOKENS))
+    room = limit - HEADER_TOKENS
+    chosen = _select(lines, [*plan.must, *plan.rest], room)
+    text, shown = _finish(plan, chosen, limit)
+    while chosen and count_tokens(text) > limit:
+        chosen.pop()
+        text, shown = _finish(plan, chosen, limit)
     omitted = len(lines) - shown
     return EngineResult(
         text,
         (f"logs:events:{len(mined.events)}", f"logs:templates:{len(mined.counts)}",
-         f"logs:lines:{shown}/{len(lines)}"),
+         f"logs:failures:{len(plan.blocks)}", f"logs:lines:{shown}/{len(lines)}"),
         omitted=f"{omitted} of {len(lines)} lines omitted" if omitted else None,
     )  # fmt: skip
 
 
-def _select(lines: list[str], mined: Mined, query: str | None, room: int) -> list[int]:
-    """Line indexes to show, in priority order, within `room` tokens (gap markers included)."""
-    chosen: list[int] = []
+HEADER_TOKENS = 120  # room kept for the header line
+
+
+def _cost(lines: list[str], rows: list[int], notes: dict[int, str]) -> int:
+    text = sum(count_tokens(cut_long_line(lines[r].rstrip("\r"))) + 1 for r in rows)
+    return text + sum(count_tokens(n) + 1 for n in notes.values()) + 12
+
+
+def _select(lines: list[str], units: list[Unit], room: int) -> list[Unit]:
+    """Units to show, in priority order, within `room` tokens; a unit that does not fit is
+    tried again as its fallback (a shortened trace, the event's first line)."""
+    chosen: list[Unit] = []
     taken: set[int] = set()
     spent = 0
-    for n, with_context in _priorities(lines, mined, query):
-        event = mined.events[n]
-        rows = list(range(event.first, event.last + 1))
-        if with_context and event.first > 0:
-            rows.insert(0, mined.events[n - 1].first if n > 0 else event.first - 1)
-        new = [r for r in rows if r not in taken]
+    for unit in units:
+        option: Unit | None = unit
+        while option is not None:
+            new = [r for r in option.rows if r not in taken]
+            cost = _cost(lines, new, option.notes) if new else 0
+            if spent + cost <= room:
+                break
+            option = option.fallback
+        if option is None:
+            continue
+        new = [r for r in option.rows if r not in taken]
         if not new:
             continue
-        cost = sum(count_tokens(cut_long_line(lines[r].rstrip("\r"))) + 1 for r in new) + 12
-        if spent + cost > room:
-            continue
-        chosen.extend(new)
+        chosen.append(option)
         taken.update(new)
-        spent += cost
+        spent += _cost(lines, new, option.notes)
     return chosen
 
 
-def _render(lines: list[str], mined: Mined, keep: list[int]) -> tuple[str, int]:
+def _finish(plan: _Plan, chosen: list[Unit], limit: int) -> tuple[str, int]:
+    """Header, body and as much of the footer as fits; the number of input lines shown."""
+    lines, mined = plan.lines, plan.mined
+    rows = sorted({r for u in chosen for r in u.rows})
+    notes: dict[int, list[str]] = {}
+    for unit in chosen:
+        for row, text in unit.notes.items():
+            if row in set(unit.rows) and text not in notes.get(row, []):
+                notes.setdefault(row, []).append(text)
+    shown_rows = set(rows)
+    in_blocks = {r for b in plan.blocks for r in range(b.first, b.last + 1)}
+    for n, event in enumerate(mined.events):  # counts under single-line ordinary events
+        count = mined.counts[event.template]
+        if (event.first == event.last and count > 1 and mined.first_of[event.template] == n
+                and event.first in shown_rows and not event.severe
+                and event.first not in in_blocks):  # fmt: skip
+            notes.setdefault(event.first, []).append(
+                f"{MARKER_PREFIX}: x{count} lines like the one above]"
+            )
+    body = _render(lines, rows, notes)
+    header = _header(plan, shown_rows)
+    text = "\n".join(part for part in (header, body) if part)
+    footer = _footer(mined, limit - count_tokens(text) - 2)
+    return "\n".join(part for part in (text, footer) if part), len(rows)
+
+
+def _render(lines: list[str], rows: list[int], notes: dict[int, list[str]]) -> str:
     out: list[str] = []
     prev = -1
-    shown = 0
-    starts = {e.first: n for n, e in enumerate(mined.events)}
-    for i in sorted(set(keep)):
+    for i in rows:
         if i > prev + 1:
             count = i - prev - 1
             where = f"line {prev + 2}" if count == 1 else f"lines {prev + 2}-{i}"
             out.append(f"{MARKER_PREFIX}: {where} omitted]")
         out.append(cut_long_line(lines[i].rstrip("\r")))
-        shown += 1
-        n = starts.get(i)
-        if n is not None:
-            template = mined.events[n].template
-            if mined.counts[template] > 1 and mined.first_of[template] == n:
-                out.append(f"{MARKER_PREFIX}: x{mined.counts[template]} lines like the one above]")
+        out += notes.get(i, [])
         prev = i
     if prev < len(lines) - 1:
         out.append(f"{MARKER_PREFIX}: lines {prev + 2}-{len(lines)} omitted]")
-    return "\n".join(out), shown
+    return "\n".join(out)
 
 
-def _header(lines: list[str], mined: Mined) -> str:
+def _header(plan: _Plan, shown: set[int]) -> str:
+    """Time range and counts; every "shown" count is counted from the rows shown."""
+    lines, mined = plan.lines, plan.mined
     first = timestamp_of(lines[mined.events[0].first]) or "?"
     last = timestamp_of(lines[mined.events[-1].first]) or "?"
-    severe = sum(1 for e in mined.events if e.severe)
+    severe = [e for e in mined.events if e.severe]
+    severe_shown = sum(1 for e in severe if e.first in shown)
+    kinds = {(b.signature, b.headline) for b in plan.blocks}
+    kinds_shown = {(b.signature, b.headline) for b in plan.blocks if b.first in shown}
+    failures = (
+        f", {len(plan.blocks)} failure blocks ({len(kinds)} distinct, {len(kinds_shown)} shown)"
+        if plan.blocks
+        else ""
+    )
     return (
         f"{MARKER_PREFIX} logs: {len(lines)} lines, {len(mined.events)} events from {first} to "
-        f"{last}, {len(mined.counts)} templates, {severe} error-level events. Shown verbatim: "
-        "query matches, errors and exceptions (first of each kind, with the line before), "
-        "rare events, first and last]"
+        f"{last}, {len(mined.counts)} templates, {len(severe)} error-level events "
+        f"({severe_shown} shown){failures}. Shown verbatim while the budget lasted: failures "
+        "and error-level events first, then query matches, first and last events, error words "
+        "and rare events]"
     )
 
 
-def _footer(mined: Mined) -> str:
-    top = mined.counts.most_common(SUMMARY_TEMPLATES)
-    if not top or top[0][1] < 2:
-        return ""
+def _footer(mined: Mined, room: int) -> str:
+    """The most frequent templates with their counts, as many as fit in `room` tokens."""
+    top = [(t, n) for t, n in mined.counts.most_common(SUMMARY_TEMPLATES) if n > 1]
     rows = [f"{MARKER_PREFIX}: most frequent templates (<*> = masked numbers, ids, IPs)]"]
-    rows += [f"{MARKER_PREFIX}: x{n} {cut_long_line(t, 160)}]" for t, n in top if n > 1]
-    return "\n".join(rows)
+    spent = count_tokens(rows[0]) + 1
+    for template, n in top:
+        row = f"{MARKER_PREFIX}: x{n} {cut_long_line(template, 160)}]"
+        cost = count_tokens(row) + 1
+        if spent + cost > room:
+            break
+        rows.append(row)
+        spent += cost
+    return "\n".join(rows) if len(rows) > 1 else ""
