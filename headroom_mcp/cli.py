@@ -45,7 +45,15 @@ def cli() -> None:
     "--token",
     envvar="HEADROOM_MCP_TOKEN",
     default=None,
-    help="Bearer token required on sse/http (needed off loopback). Env: HEADROOM_MCP_TOKEN.",
+    help="Bearer token required on sse/http (needed off loopback). Visible in the process "
+    "list: prefer --token-file. Env: HEADROOM_MCP_TOKEN.",
+)
+@click.option(
+    "--token-file",
+    envvar="HEADROOM_MCP_TOKEN_FILE",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="File holding the bearer token. Env: HEADROOM_MCP_TOKEN_FILE.",
 )
 @click.option(
     "--log-level",
@@ -53,16 +61,27 @@ def cli() -> None:
     show_default=True,
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
 )
-def serve(transport: str, host: str, port: int, token: str | None, log_level: str) -> None:
+def serve(
+    transport: str,
+    host: str,
+    port: int,
+    token: str | None,
+    token_file: str | None,
+    log_level: str,
+) -> None:
     """Run the MCP server (stdio by default; logs go to stderr).
 
-    Example: headroom-mcp serve --transport http --port 8765
+    Example: headroom-mcp serve --transport http --port 8765 --token-file ~/.headroom-token
     """
     from headroom_mcp.server import configure_logging
     from headroom_mcp.server import serve as run_server
 
     configure_logging(log_level)
     try:
+        if token_file and not token and transport != "stdio":
+            from headroom_mcp.transports import read_token_file
+
+            token = read_token_file(token_file)
         run_server(transport, host, port, token)
     except HeadroomMcpError as exc:
         raise _fail(exc) from exc

@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import anyio
 import httpx2
@@ -55,9 +56,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(home, transport, host, port, token=None):
+def start_server(home, transport, host, port, token=None, extra=(), env_extra=None):
     env = {**os.environ, "HEADROOM_MCP_HOME": str(home)}
     env.pop("HEADROOM_MCP_TOKEN", None)
+    env.update(env_extra or {})
     args = [
         sys.executable,
         "-m",
@@ -72,11 +74,13 @@ def start_server(home, transport, host, port, token=None):
     ]
     if token:
         args += ["--token", token]
+    args += list(extra)
     proc = subprocess.Popen(args, env=env, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            probe = "127.0.0.1" if host == "0.0.0.0" else host
+            with socket.create_connection((probe, port), timeout=0.2):
                 return proc
         except OSError:
             if proc.poll() is not None:
@@ -160,3 +164,46 @@ def test_serving_off_loopback_without_a_token_is_refused(isolated_home):
     )
     assert done.returncode == 1
     assert "Refusing to serve on 0.0.0.0 without a token" in done.stderr
+
+
+PING = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+ACCEPT = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "127.1.2.3"])
+async def test_every_loopback_address_checks_host_and_origin(isolated_home, servers, host):
+    port = free_port()
+    servers.append(start_server(isolated_home, "http", host, port))
+    url = f"http://{host}:{port}/mcp"
+    async with httpx2.AsyncClient() as http:
+        rebound = await http.post(url, json=PING, headers={**ACCEPT, "host": "evil.example"})
+        assert rebound.status_code == 421
+        foreign = {**ACCEPT, "origin": "http://evil.example"}
+        assert (await http.post(url, json=PING, headers=foreign)).status_code == 403
+        own = {**ACCEPT, "origin": f"http://{host}:{port}"}
+        assert (await http.post(url, json=PING, headers=own)).status_code != 403
+
+
+@pytest.mark.parametrize("via", ["option", "env"])
+async def test_the_token_can_come_from_a_file_and_stays_out_of_the_process_list(
+    isolated_home, servers, tmp_path, via
+):
+    token_file = tmp_path / "token"
+    token_file.write_text("file-s3cret\n")
+    port = free_port()
+    if via == "option":
+        proc = start_server(
+            isolated_home, "http", "0.0.0.0", port, extra=["--token-file", str(token_file)]
+        )
+    else:
+        proc = start_server(
+            isolated_home, "http", "0.0.0.0", port,
+            env_extra={"HEADROOM_MCP_TOKEN_FILE": str(token_file)},
+        )  # fmt: skip
+    servers.append(proc)
+    assert b"file-s3cret" not in Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+    url = f"http://127.0.0.1:{port}/mcp"
+    async with httpx2.AsyncClient() as http:
+        assert (await http.post(url, json=PING, headers=ACCEPT)).status_code == 401
+        authed = {**ACCEPT, "authorization": "Bearer file-s3cret"}
+        assert (await http.post(url, json=PING, headers=authed)).status_code != 401
