@@ -249,7 +249,9 @@ def serve(
 ) -> None:
     """Run the server until it is stopped."""
     if transport == "stdio":
-        app.run()
+        from headroom_mcp.stdio import run_stdio
+
+        anyio.run(run_stdio, app)
         return
     from headroom_mcp.transports import serve_http
 

@@ -1,5 +1,6 @@
 """The real server process over stdio, SSE and streamable HTTP (loopback only)."""
 
+import json
 import os
 import socket
 import subprocess
@@ -207,3 +208,52 @@ async def test_the_token_can_come_from_a_file_and_stays_out_of_the_process_list(
         assert (await http.post(url, json=PING, headers=ACCEPT)).status_code == 401
         authed = {**ACCEPT, "authorization": "Bearer file-s3cret"}
         assert (await http.post(url, json=PING, headers=authed)).status_code != 401
+
+
+SURROGATE_CALL = (
+    b'{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"headroom_compress",'
+    b'"arguments":{"content":"a\\ud800b"}}}'
+)
+
+
+async def test_stdio_answers_malformed_lines_with_json_rpc_errors(isolated_home):
+    env = {**os.environ, "HEADROOM_MCP_HOME": str(isolated_home)}
+    proc = await anyio.open_process(
+        [sys.executable, "-m", "headroom_mcp", "serve", "--log-level", "ERROR"], env=env
+    )
+    lines = [
+        b'{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":'
+        b'"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}',
+        b'{"jsonrpc":"2.0","method":"notifications/initialized"}',
+        SURROGATE_CALL,
+        b'{"jsonrpc":"2.0","id":8,"method":"ping", broken',
+        b'{"jsonrpc":"2.0","id":9,"method":"ping"}',
+    ]
+    replies = []
+    async with proc:
+        with anyio.fail_after(30):
+            await proc.stdin.send(b"\n".join(lines) + b"\n")
+            buffer = b""
+            while buffer.count(b"\n") < 4:
+                buffer += await proc.stdout.receive()
+        proc.kill()
+    replies = [json.loads(line) for line in buffer.splitlines()]
+    assert replies[1]["id"] == 7
+    assert replies[1]["error"]["code"] == -32600
+    assert "lone surrogate" in replies[1]["error"]["message"]
+    assert replies[2] == {
+        "jsonrpc": "2.0",
+        "id": None,
+        "error": {"code": -32700, "message": "Parse error: the line is not valid JSON."},
+    }
+    assert replies[3] == {"jsonrpc": "2.0", "id": 9, "result": {}}
+
+
+async def test_http_answers_a_lone_surrogate_with_a_json_rpc_error(isolated_home, servers):
+    port = free_port()
+    servers.append(start_server(isolated_home, "http", "127.0.0.1", port))
+    url = f"http://127.0.0.1:{port}/mcp"
+    async with httpx2.AsyncClient() as http:
+        answer = await http.post(url, content=SURROGATE_CALL, headers=ACCEPT)
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == -32700, answer.text
