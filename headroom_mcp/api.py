@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
+from pathlib import Path
 
 from headroom_mcp.config import Settings, load_settings
 from headroom_mcp.context import current, worker_for
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult
 from headroom_mcp.engines.prose import Embed
-from headroom_mcp.errors import ContentRejected, InvalidArgument
+from headroom_mcp.errors import ContentRejected, InvalidArgument, UnknownHash
 from headroom_mcp.results import CompressResult, RetrieveResult, StatsResult
 from headroom_mcp.retrieval import find_parts, matching_parts, search_everything, whole_original
 from headroom_mcp.router import KINDS, Kind, detect_kind, engine_for, kind_from_name
 from headroom_mcp.store import CcrStore
+from headroom_mcp.store.ccr import SHARED_ORIGIN
 from headroom_mcp.tokens import count_tokens
 
 logger = logging.getLogger(__name__)
@@ -75,12 +78,15 @@ def compress(
     *,
     name: str | None = None,
     client: str | None = None,
+    origin: str | None = None,
 ) -> CompressResult:
     """Store `content` and return a compressed view of it that keeps what matters for `query`.
 
     Content under the passthrough threshold (HEADROOM_MCP_MIN_TOKENS) comes back unchanged, as
     does content that compression would not make smaller. The output never exceeds
     `max_tokens` when it is given. `name` (a file name) helps pick the kind and language.
+    `origin` is the path headroom_read/headroom_run took the content from: only callers whose
+    roots contain it may retrieve it (see `retrieve(roots=...)`).
 
     Raises:
         ContentRejected: the content is not valid Unicode or is over the size limit.
@@ -89,10 +95,11 @@ def compress(
     """
     settings, store = current()
     worker = worker_for(settings, store)
+    args = (settings, store, content, query, kind, max_tokens, name, client, origin)
     if worker is None:
-        return _compress(settings, store, content, query, kind, max_tokens, name, client)
+        return _compress(*args)
     with worker.request():
-        result = _compress(settings, store, content, query, kind, max_tokens, name, client)
+        result = _compress(*args)
     worker.wake()
     return result
 
@@ -106,6 +113,7 @@ def _compress(
     max_tokens: int | None,
     name: str | None,
     client: str | None,
+    origin: str | None = None,
 ) -> CompressResult:
     _check_max_tokens(max_tokens)
     if kind != "auto" and kind not in KINDS:
@@ -123,7 +131,9 @@ def _compress(
     from headroom_mcp.units import split_units
 
     units = split_units(content, detected, name)
-    stored = store.put(content, kind=detected, tokens=tokens, units=units)
+    stored = store.put(
+        content, kind=detected, tokens=tokens, units=units, origin=origin or SHARED_ORIGIN
+    )
     fits = max_tokens is None or tokens <= max_tokens
     if binary or (tokens < settings.min_tokens and fits):
         reason = "binary" if binary else f"under {settings.min_tokens} tokens"
@@ -133,6 +143,10 @@ def _compress(
     else:
         result = _compressed(
             content, query, max_tokens, stored.short, detected, tokens, transforms, name
+        )
+    if not store.touch(stored.digest):  # TTL counts from now; evicted meanwhile: store again
+        store.put(
+            content, kind=detected, tokens=tokens, units=units, origin=origin or SHARED_ORIGIN
         )
     store.record_event(
         "compress",
@@ -265,9 +279,12 @@ def retrieve(
     max_tokens: int | None = None,
     *,
     client: str | None = None,
+    roots: Sequence[Path] | None = None,
 ) -> RetrieveResult:
     """The original stored under `hash`, or only the parts of it that match `query`; with a
     query and no hash, the stored originals that match it, each with its best snippet.
+    With `roots` (an MCP server's roots), originals read from paths outside them are treated
+    as absent; None (the CLI, the library) sees everything.
 
     Raises:
         UnknownHash: nothing is stored under that hash (never stored here, or expired).
@@ -282,8 +299,11 @@ def retrieve(
                 "Give a hash (from a headroom_compress result), a query, or both: "
                 'headroom_retrieve(query="payment timeout") searches everything stored.'
             )
-        return search_everything(store, query, max_tokens, client)
+        with store.limited_to(roots):
+            return search_everything(store, query, max_tokens, client)
     digest = store.resolve(check_hash(hash))
+    if not store.is_visible(digest, roots):
+        raise UnknownHash(store.missing_message(hash.strip().lower()))
     original = store.get(digest)
     content = original.content or ""
     total_units = store.unit_count(digest)
@@ -320,9 +340,12 @@ def stats() -> StatsResult:
     return collect_stats(store, settings.price_per_million_tokens, model)
 
 
-def list_originals(limit: int = 200) -> list[tuple[str, str, int, int, float]]:
-    """(hash, kind, bytes, tokens, stored_at) of stored originals, most recently used first."""
+def list_originals(
+    limit: int = 200, roots: Sequence[Path] | None = None
+) -> list[tuple[str, str, int, int, float]]:
+    """(hash, kind, bytes, tokens, stored_at) of stored originals `roots` may see (None: all),
+    most recently used first."""
     _, store = current()
-    return [
-        (o.short, o.kind, o.size_bytes, o.tokens, o.created_at) for o in store.list_originals(limit)
-    ]
+    with store.limited_to(roots):
+        originals = store.list_originals(limit)
+    return [(o.short, o.kind, o.size_bytes, o.tokens, o.created_at) for o in originals]

@@ -20,8 +20,8 @@ from mcp import MCPDeprecationWarning
 from mcp import MCPError as McpError
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.types import ListResourcesResult, PaginatedRequestParams, ToolAnnotations
 from mcp.types import Resource as MCPResource
-from mcp.types import ToolAnnotations
 
 from headroom_mcp import api, sources
 from headroom_mcp.errors import HeadroomMcpError, InvalidArgument, UnknownHash
@@ -52,11 +52,19 @@ headroom_stats reports tokens saved."""
 
 
 class HeadroomServer(MCPServer):
-    """MCPServer whose resource list also names every stored original."""
+    """MCPServer whose resource list also names the stored originals the caller may see."""
 
-    async def list_resources(self) -> list[MCPResource]:
+    async def _handle_list_resources(
+        self, ctx: Any, params: PaginatedRequestParams | None
+    ) -> ListResourcesResult:
+        # The SDK's list_resources() gets no request context; the caller's roots need one.
+        context = Context(request_context=ctx, mcp_server=self, subscriptions=self._subscriptions)
+        return ListResourcesResult(resources=await self.list_resources(context))
+
+    async def list_resources(self, ctx: Context | None = None) -> list[MCPResource]:
         listed = await super().list_resources()
-        originals = await anyio.to_thread.run_sync(api.list_originals)
+        roots = await _caller_roots(ctx)
+        originals = await anyio.to_thread.run_sync(lambda: api.list_originals(roots=roots))
         now = time.time()
         for short, kind, size, tokens, created in originals:
             age_hours = (now - created) / 3600
@@ -135,8 +143,9 @@ async def headroom_retrieve(
     `max_tokens` caps the answer.
     """
     result: RetrieveResult = await _call(
-        api.retrieve, hash, query, max_tokens, client=_client_name(ctx)
-    )
+        api.retrieve, hash, query, max_tokens, client=_client_name(ctx),
+        roots=await _caller_roots(ctx),
+    )  # fmt: skip
     return result
 
 
@@ -208,6 +217,16 @@ async def _client_roots(ctx: Context | None) -> list[Path] | None:
     return paths or None
 
 
+async def _caller_roots(ctx: Context | None) -> list[Path]:
+    """The roots this caller's originals from read/run must lie in to be returned to it: the
+    client's, else HEADROOM_MCP_ROOTS, else the project working directory (none: only what
+    clients passed to compress)."""
+    from headroom_mcp.access import effective_roots
+    from headroom_mcp.config import load_settings
+
+    return effective_roots(await _client_roots(ctx), load_settings().roots)
+
+
 @app.tool(annotations=READ_ONLY)
 async def headroom_stats() -> StatsResult:
     """Tokens and estimated cost saved so far, per content kind and client, with recent calls."""
@@ -221,9 +240,12 @@ async def headroom_stats() -> StatsResult:
     description="The exact original stored under a hash returned by headroom_compress.",
     mime_type="text/plain",
 )
-async def original_resource(hash: str) -> str:
+async def original_resource(hash: str, ctx: Context) -> str:
+    roots = await _caller_roots(ctx)
     try:
-        result: RetrieveResult = await anyio.to_thread.run_sync(lambda: api.retrieve(hash))
+        result: RetrieveResult = await anyio.to_thread.run_sync(
+            lambda: api.retrieve(hash, roots=roots)
+        )
     except (UnknownHash, InvalidArgument) as exc:
         raise ResourceNotFoundError(str(exc)) from exc
     return result.content

@@ -47,7 +47,9 @@ def read(
         path, _roots(settings, roots), settings.allow_secrets, settings.max_content_bytes, lines
     )
     resolved, text, span = got.path, got.text, got.lines_read
-    result = compress(text, query, "auto", max_tokens, name=resolved.name, client=client)
+    result = compress(
+        text, query, "auto", max_tokens, name=resolved.name, client=client, origin=str(resolved)
+    )
     return ReadResult(**asdict(result), path=str(resolved), lines_read=span)
 
 
@@ -89,13 +91,15 @@ def run(
         search_path=settings.run_path, env=checked.env, sandbox=sandbox, readable=allowed_roots,
     )  # fmt: skip
     if output.timed_out:
-        partial = compress(output.text, query, kind_for(argv), client=client)
+        partial = compress(output.text, query, kind_for(argv), client=client, origin=str(workdir))
         raise AccessDenied(
             f"{' '.join(argv)!r} timed out after {settings.run_timeout_seconds:g} s "
             "(HEADROOM_MCP_RUN_TIMEOUT_SECONDS) and was stopped. Its partial output is stored: "
             f'headroom_retrieve(hash="{partial.hash}").'
         )
-    result = compress(output.text, query, kind_for(argv), max_tokens, client=client)
+    result = compress(
+        output.text, query, kind_for(argv), max_tokens, client=client, origin=str(workdir)
+    )
     fields = asdict(result)
     fields["transforms"] = [*result.transforms, f"sandbox:{sandbox_status}"]
     return RunResult(

@@ -135,3 +135,40 @@ async def test_without_client_roots_the_configured_roots_apply(project):
         got = await client.call_tool("headroom_read", {"path": "dpkg.log", "lines": "1-3"})
     assert not got.is_error, got.content[0].text
     assert got.structured_content["path"] == str(project / "dpkg.log")
+
+
+@pytest.mark.anyio
+async def test_originals_read_under_one_root_stay_hidden_from_servers_with_other_roots(
+    tmp_path, monkeypatch
+):
+    root_a, root_b = tmp_path / "a", tmp_path / "b"
+    root_a.mkdir()
+    root_b.mkdir()
+    (root_a / "plans.txt").write_text("zanzibar launch codes\n" * 40)
+    monkeypatch.setenv("HEADROOM_MCP_ROOTS", str(root_a))
+    async with Client(app) as client:
+        read_a = await client.call_tool("headroom_read", {"path": "plans.txt"})
+        shared = await client.call_tool(
+            "headroom_compress", {"content": "zanzibar shared notes\n" * 40}
+        )
+    digest = read_a.structured_content["hash"]
+    uri = f"headroom://original/{digest}"
+
+    monkeypatch.setenv("HEADROOM_MCP_ROOTS", str(root_b))
+    async with Client(app) as client:
+        found = await client.call_tool("headroom_retrieve", {"query": "zanzibar"})
+        by_hash = await client.call_tool("headroom_retrieve", {"hash": digest})
+        listed = {str(r.uri) for r in (await client.list_resources()).resources}
+        with pytest.raises(Exception, match="No original is stored"):
+            await client.read_resource(uri)
+    assert shared.structured_content["hash"] in found.content[0].text
+    assert digest not in found.content[0].text
+    assert by_hash.is_error and "No original is stored" in by_hash.content[0].text
+    assert uri not in listed
+
+    monkeypatch.setenv("HEADROOM_MCP_ROOTS", str(root_a))
+    async with Client(app) as client:
+        again = await client.call_tool("headroom_retrieve", {"hash": digest})
+        assert uri in {str(r.uri) for r in (await client.list_resources()).resources}
+    assert not again.is_error
+    assert retrieve(digest).content.startswith("zanzibar launch codes")  # the CLI sees all
