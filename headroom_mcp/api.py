@@ -6,6 +6,7 @@ out, so every hash we return can be retrieved; if storing fails the call fails.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Sequence
@@ -337,7 +338,21 @@ def stats() -> StatsResult:
     model = "off" if worker is None else worker.embedder.name
     if worker is not None and worker.failed:
         model += f" (stopped: {worker.failed})"
-    return collect_stats(store, settings.price_per_million_tokens, model)
+    result = collect_stats(store, settings.price_per_million_tokens, model)
+    return dataclasses.replace(result, run_sandbox=run_sandbox_status(settings))
+
+
+def run_sandbox_status(settings: Settings) -> str:
+    """How headroom_run's commands are confined, for stats."""
+    from headroom_mcp.errors import AccessDenied
+    from headroom_mcp.sandbox import sandbox_for
+
+    if not settings.run_allow and not settings.run_allow_exec:
+        return "off (headroom_run is off: HEADROOM_MCP_RUN_ALLOW is empty)"
+    try:
+        return sandbox_for(settings.run_sandbox, settings.run_path)[1]
+    except AccessDenied as exc:
+        return f"refusing to run: {exc}"
 
 
 def list_originals(

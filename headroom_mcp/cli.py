@@ -7,6 +7,7 @@ Each command parses its options, calls the library, and prints. Library errors b
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -103,19 +104,35 @@ def serve(
 )
 @click.option("--name", default="headroom", show_default=True, help="Server name in the config.")
 @click.option("--home", default=None, help="Store folder to pass as HEADROOM_MCP_HOME.")
+@click.option(
+    "--root",
+    "roots",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, resolve_path=True),
+    help="Project folder headroom_read/headroom_run may use (repeatable), written as "
+    "HEADROOM_MCP_ROOTS; needed when the client sends no MCP roots.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the new config instead of writing it.")
 def install(
-    client: str, config_file: Path | None, name: str, home: str | None, dry_run: bool
+    client: str,
+    config_file: Path | None,
+    name: str,
+    home: str | None,
+    roots: tuple[str, ...],
+    dry_run: bool,
 ) -> None:
     """Add headroom to an MCP client's config, keeping every other server.
 
-    Example: headroom-mcp install --client claude-desktop --dry-run
+    Example: headroom-mcp install --client claude-desktop --root ~/src/app --dry-run
     """
     from headroom_mcp.install import apply_install, config_path, plan_install, server_entry
 
     path = config_file or config_path(client)
     try:
-        plan = plan_install(path, server_entry({"HEADROOM_MCP_HOME": home} if home else None), name)
+        env = {"HEADROOM_MCP_HOME": home} if home else {}
+        if roots:
+            env["HEADROOM_MCP_ROOTS"] = os.pathsep.join(roots)
+        plan = plan_install(path, server_entry(env or None), name)
     except HeadroomMcpError as exc:
         raise _fail(exc) from exc
     if dry_run:
@@ -214,7 +231,8 @@ def stats(as_json: bool) -> None:
         f"estimated cost saved: ${result.estimated_cost_saved_usd:.4f} "
         f"at ${result.price_per_million_tokens_usd:.2f} per million input tokens\n"
         f"store: {result.store.originals} originals, {result.store.original_bytes:,} bytes "
-        f"at {result.store.path}"
+        f"at {result.store.path}\n"
+        f"headroom_run sandbox: {result.run_sandbox}"
     )
     for kind, k in result.by_kind.items():
         click.echo(

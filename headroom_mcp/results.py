@@ -136,3 +136,4 @@ class StatsResult:
     by_client: dict[str, KindStats]
     recent: list[EventSummary]
     store: StoreSummary
+    run_sandbox: str = ""  # headroom_run's confinement: "bwrap", "none (...)" or "off (...)"

@@ -53,3 +53,13 @@ def test_a_config_that_is_not_json_is_left_untouched(tmp_path):
     assert result.exit_code == 1
     assert "is not valid JSON (line 1, column 17). Nothing was changed." in result.output
     assert config.read_text() == '{"mcpServers": {,}'
+
+
+def test_install_writes_the_project_roots_for_clients_without_mcp_roots(tmp_path):
+    config = tmp_path / "mcp.json"
+    project = tmp_path / "project"
+    project.mkdir()
+    result = run("install", "--client", "cursor", "--config", str(config), "--root", str(project))
+    assert result.exit_code == 0, result.output
+    entry = json.loads(config.read_text())["mcpServers"]["headroom"]
+    assert entry["env"]["HEADROOM_MCP_ROOTS"] == str(project)

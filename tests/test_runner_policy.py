@@ -279,3 +279,14 @@ def test_a_hostile_repository_config_runs_nothing(git_repo, monkeypatch, argv, s
     result = run(argv)
     assert result.exit_code == 0, result.compressed
     assert not canary.exists()
+
+
+def test_stats_say_how_run_is_confined(tree, monkeypatch):
+    from headroom_mcp import stats
+
+    assert stats().run_sandbox.startswith("off")
+    monkeypatch.setenv("HEADROOM_MCP_RUN_ALLOW", "grep")
+    expected = "bwrap" if SANDBOXED else "none"
+    assert stats().run_sandbox.startswith(expected)
+    monkeypatch.setenv("HEADROOM_MCP_RUN_SANDBOX", "off")
+    assert "policy only" in stats().run_sandbox
