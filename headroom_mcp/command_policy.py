@@ -128,7 +128,7 @@ POLICIES: dict[str, CommandPolicy] = {
         CommandPolicy(
             ("rg",),
             flags=_set(
-                "-i -s -S -v -w -x -c -l -n -N -o -q -u -F -P -U -H -I -a -0 -j --no-heading "
+                "-i -s -S -v -w -x -c -l -n -N -o -q -u -F -P -U -H -I -a -0 --no-heading "
                 "--heading --hidden --no-ignore --no-ignore-vcs --no-ignore-parent --count "
                 "--count-matches --files --files-with-matches --files-without-match --json "
                 "--vimgrep --line-number --no-line-number --column --no-column --trim "
@@ -139,7 +139,7 @@ POLICIES: dict[str, CommandPolicy] = {
                 "--passthru --include-zero --one-file-system --no-require-git --quiet"
             ),
             valued=_set(
-                "-e --regexp -g --glob --iglob -t --type -T --type-not -m --max-count -A -B "
+                "-e --regexp -g --glob --iglob -t --type -T --type-not -m --max-count -A -B -j "
                 "-C --after-context --before-context --context -d --max-depth --max-filesize "
                 "-M --max-columns --sort --sortr -r --replace -E --encoding --threads "
                 "--context-separator --field-match-separator --field-context-separator "
@@ -227,9 +227,9 @@ POLICIES: dict[str, CommandPolicy] = {
                 "--invert-match --word-regexp --line-number --column --files-with-matches "
                 "--name-only --files-without-match --count --no-filename --full-name "
                 "--only-matching --quiet --extended-regexp --fixed-strings --basic-regexp "
-                "--perl-regexp --text --cached --untracked --no-index --no-exclude-standard "
+                "--perl-regexp --text --cached --untracked --no-exclude-standard "
                 "--exclude-standard --heading --break --show-function -p --all-match "
-                "--and --or --not --recurse-submodules"
+                "--and --or --not"
             ),
             valued=_set(
                 "-e -m --max-count -A -B -C --after-context --before-context --context "

@@ -4,6 +4,7 @@ so the model never pays for the uncompressed text.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -81,14 +82,18 @@ def run(
         raise AccessDenied(f"cwd={cwd!r} is not a folder. Pass a folder inside the roots.")
     checked = check_argv(argv, settings.run_allow, settings.run_allow_exec, workdir, allowed_roots)
     sandbox, sandbox_status = sandbox_for(settings.run_sandbox, settings.run_path)
-    command = checked.argv
+    command, extra_env = checked.argv, checked.env
     if command[0] == "git":
+        # A repository above the roots is outside them: git must not find it.
+        extra_env["GIT_CEILING_DIRECTORIES"] = os.pathsep.join(
+            str(r.parent) for r in allowed_roots if r.parent != r
+        )
         git = find_executable("git", settings.run_path)
-        env = child_env(settings.run_path, "/nonexistent", checked.env)
+        env = child_env(settings.run_path, "/nonexistent", extra_env)
         command = [command[0], *git_filter_overrides(git, workdir, env), *command[1:]]
     output = run_command(
         command, workdir, settings.run_timeout_seconds, settings.run_max_output_bytes,
-        search_path=settings.run_path, env=checked.env, sandbox=sandbox, readable=allowed_roots,
+        search_path=settings.run_path, env=extra_env, sandbox=sandbox, readable=allowed_roots,
     )  # fmt: skip
     if output.timed_out:
         partial = compress(output.text, query, kind_for(argv), client=client, origin=str(workdir))

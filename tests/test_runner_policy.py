@@ -290,3 +290,20 @@ def test_stats_say_how_run_is_confined(tree, monkeypatch):
     assert stats().run_sandbox.startswith(expected)
     monkeypatch.setenv("HEADROOM_MCP_RUN_SANDBOX", "off")
     assert "policy only" in stats().run_sandbox
+
+
+@pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
+def test_git_does_not_find_a_repository_above_the_roots(tmp_path, monkeypatch):
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, env=env)
+    (tmp_path / "secret.txt").write_text("outside the root\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "secret.txt"], check=True, env=env)
+    root = tmp_path / "sub"
+    root.mkdir()
+    monkeypatch.setenv("HEADROOM_MCP_ROOTS", str(root))
+    monkeypatch.setenv("HEADROOM_MCP_RUN_ALLOW", "git status")
+    monkeypatch.setenv("HEADROOM_MCP_RUN_SANDBOX", "off")
+    result = run(["git", "status", "--porcelain"])
+    assert result.exit_code != 0
+    assert "secret.txt" not in result.compressed
+    assert "not a git repository" in result.compressed
