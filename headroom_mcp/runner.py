@@ -155,6 +155,11 @@ def _collect(proc: subprocess.Popen[bytes], timeout_s: float, max_bytes: int) ->
                 truncated = True  # past the cap: stop the command rather than buffer its output
                 _kill_group(proc)
                 drain_until = time.monotonic()
+    if not timed_out and not truncated:
+        try:  # the output ended: let the command finish its exit before the group goes
+            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            timed_out = True
     _kill_group(proc)
     proc.stdout.close()
     try:
