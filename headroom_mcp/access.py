@@ -1,112 +1,115 @@
-"""Which files headroom_read may open: inside the allowed roots, not secrets, not binary.
+"""Where headroom_read and headroom_run may go: inside the allowed roots, after symlinks.
 
-Roots are the client's MCP roots when it offers them, else HEADROOM_MCP_ROOTS, else the
-working directory. A path is checked after resolving `..` and symlinks, so neither can lead
-outside a root. Files that look like secrets (.env, private keys, credential stores) are
-refused unless HEADROOM_MCP_ALLOW_SECRETS names them, so a model cannot be talked into copying
-credentials into its context.
+Roots are the client's MCP roots when it offers them, else HEADROOM_MCP_ROOTS, else the working
+directory, unless that is `/`, the home folder or above it: then read and run refuse, saying
+how to set roots. A path is checked after resolving `..` and symlinks, so neither can lead
+outside a root.
 """
 
 from __future__ import annotations
 
-import fnmatch
+import errno
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from headroom_mcp.errors import AccessDenied
+from headroom_mcp.errors import AccessDenied, InvalidArgument
 
-SECRET_PATTERNS = (
-    ".env", ".env.*", "*.env", "*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore",
-    "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "*.ppk", ".netrc", "_netrc", ".pgpass",
-    ".npmrc", ".pypirc", ".git-credentials", "credentials", "credentials.json", "*.kdbx",
-    "secrets.*", "*.secret", "*.secrets", ".htpasswd", "service-account*.json",
-)  # fmt: skip
-SECRET_DIRS = (".ssh", ".gnupg", ".aws", ".docker", ".kube")
-PRIVATE_KEY_MARK = b"PRIVATE KEY-----"
-SNIFF_BYTES = 8192
-_MAGIC = (
-    (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
-    (b"%PDF", "PDF document"), (b"PK\x03\x04", "ZIP archive"), (b"\x7fELF", "ELF executable"),
-    (b"\x1f\x8b", "gzip archive"), (b"SQLite format 3", "SQLite database"),
-    (b"\xca\xfe\xba\xbe", "Java class / Mach-O"), (b"MZ", "Windows executable"),
-)  # fmt: skip
+MAX_PATH_CHARS = 4096  # Linux PATH_MAX
+MAX_NAME_CHARS = 255  # Linux NAME_MAX
+NO_ROOTS = (
+    "No allowed roots: the client offered no MCP roots, HEADROOM_MCP_ROOTS is not set, and the "
+    "server's working directory ({cwd}) is too broad to serve. Ask the user to set "
+    "HEADROOM_MCP_ROOTS to the project folder(s) in the server's environment (or run "
+    "`headroom-mcp install --root PROJECT`), or to use a client that sends MCP roots."
+)
 
 
-def resolve_inside(path_text: str, roots: Sequence[Path]) -> Path:
-    """The resolved path if it lies inside a root; AccessDenied otherwise."""
+def is_too_broad(folder: Path) -> bool:
+    """`/`, the home folder, or a folder above it: never a default root."""
+    home = Path.home().resolve()
+    return folder == Path(folder.anchor) or folder == home or home.is_relative_to(folder)
+
+
+def effective_roots(
+    client_roots: Sequence[Path] | None, configured: Sequence[Path], cwd: Path | None = None
+) -> list[Path]:
+    """The roots in force: the client's, else the configured ones, else the working directory
+    when it is a project folder. Empty when there are none (callers refuse)."""
+    if client_roots:
+        return [Path(r).expanduser().resolve() for r in client_roots]
+    if configured:
+        return [Path(r).expanduser().resolve() for r in configured]
+    here = (cwd or Path.cwd()).resolve()
+    return [] if is_too_broad(here) else [here]
+
+
+def require_roots(roots: Sequence[Path]) -> None:
     if not roots:
-        raise AccessDenied("No allowed roots are configured. Set HEADROOM_MCP_ROOTS.")
-    given = Path(path_text).expanduser()
-    candidate = given if given.is_absolute() else roots[0] / given
-    resolved = candidate.resolve()
-    for root in roots:
-        if resolved == root or resolved.is_relative_to(root):
-            return resolved
+        raise AccessDenied(NO_ROOTS.format(cwd=Path.cwd()))
+
+
+def check_path_text(path_text: object) -> str:
+    """The path as given, when it can name a file at all; InvalidArgument with the reason."""
+    if not isinstance(path_text, str) or not path_text:
+        raise InvalidArgument('path must be a non-empty string, e.g. "src/app.py".')
+    if "\x00" in path_text:
+        raise InvalidArgument(
+            "The path contains a NUL character, which no file name can hold. Pass the path "
+            "without it."
+        )
+    if len(path_text) > MAX_PATH_CHARS or any(
+        len(part) > MAX_NAME_CHARS for part in path_text.split("/")
+    ):
+        raise InvalidArgument(
+            f"The path is {len(path_text):,} characters long, over the {MAX_PATH_CHARS:,} a path "
+            f"(or {MAX_NAME_CHARS} a single name) may have. Pass a shorter path."
+        )
+    return path_text
+
+
+def _resolved(candidate: Path, shown: str) -> Path:
+    try:
+        return Path(os.path.realpath(candidate, strict=False))
+    except (OSError, RuntimeError) as exc:
+        raise AccessDenied(f"{shown!r} cannot be resolved: {exc}.") from None
+
+
+def check_inside(candidate: Path, roots: Sequence[Path], *, shown: str) -> Path:
+    """The resolved path (symlinks followed) if it lies inside a root; AccessDenied otherwise."""
+    require_roots(roots)
+    resolved = _resolved(candidate, shown)
+    if _has_loop(candidate):
+        raise AccessDenied(
+            f"{shown!r} is a symlink loop (it points back at itself). Pass the real file's path."
+        )
+    if is_inside(resolved, roots):
+        return resolved
     via_link = candidate.is_symlink() or any(p.is_symlink() for p in candidate.parents)
     how = " through a symlink" if via_link else ""
     raise AccessDenied(
-        f"{path_text!r} resolves{how} to {resolved}, outside the allowed roots "
-        f"({', '.join(str(r) for r in roots)}). Read files inside them, or add a root to "
-        "HEADROOM_MCP_ROOTS."
+        f"{shown!r} resolves{how} to {resolved}, outside the allowed roots "
+        f"({', '.join(str(r) for r in roots)}). Use paths inside them, or ask the user to add a "
+        "root to HEADROOM_MCP_ROOTS."
     )
 
 
-def secret_reason(path: Path, head: bytes) -> str | None:
-    """Why the file looks like a secret, or None."""
-    name = path.name.lower()
-    for pattern in SECRET_PATTERNS:
-        if fnmatch.fnmatch(name, pattern):
-            return f"its name matches {pattern!r}"
-    for part in path.parts[:-1]:
-        if part in SECRET_DIRS:
-            return f"it is inside a {part} folder"
-    if PRIVATE_KEY_MARK in head:
-        return "it contains a private key"
-    return None
-
-
-def is_allowed_secret(path: Path, allowed: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatch(str(path), p) or fnmatch.fnmatch(path.name, p) for p in allowed)
-
-
-def binary_type(head: bytes) -> str | None:
-    """A name for the binary format, or None for text."""
-    for magic, name in _MAGIC:
-        if head.startswith(magic):
-            return name
-    if b"\x00" in head:
-        return "binary data"
+def _has_loop(candidate: Path) -> bool:
     try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut at the sniff boundary
-            return "binary data (not UTF-8)"
-    return None
+        os.stat(candidate)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
-def check_readable(path: Path, allowed_secrets: Sequence[str], max_bytes: int) -> None:
-    """AccessDenied with the reason when the file must not be read."""
-    if not path.exists():
-        raise AccessDenied(f"{path} does not exist.")
-    if path.is_dir():
-        raise AccessDenied(f"{path} is a folder; headroom_read reads files.")
-    size = path.stat().st_size
-    with path.open("rb") as handle:
-        head = handle.read(SNIFF_BYTES)
-    reason = secret_reason(path, head)
-    if reason and not is_allowed_secret(path, allowed_secrets):
-        raise AccessDenied(
-            f"Refusing to read {path}: {reason}, so it may hold credentials. If you are sure, "
-            "add it to HEADROOM_MCP_ALLOW_SECRETS (comma-separated globs)."
-        )
-    kind = binary_type(head)
-    if kind:
-        raise AccessDenied(
-            f"Refusing to read {path}: it is {kind} ({size:,} bytes), not text. headroom "
-            "compresses text only."
-        )
-    if size > max_bytes:
-        raise AccessDenied(
-            f"{path} is {size:,} bytes, over the {max_bytes:,}-byte limit "
-            "(HEADROOM_MCP_MAX_CONTENT_BYTES). Pass lines='START-END' to read part of it."
-        )
+def is_inside(resolved: Path, roots: Sequence[Path]) -> bool:
+    return any(resolved == root or resolved.is_relative_to(root) for root in roots)
+
+
+def resolve_inside(path_text: str, roots: Sequence[Path], base: Path | None = None) -> Path:
+    """`path_text` (relative to `base`, else the first root) resolved inside a root."""
+    require_roots(roots)
+    check_path_text(path_text)
+    given = Path(path_text).expanduser()
+    candidate = given if given.is_absolute() else (base or roots[0]) / given
+    return check_inside(candidate, roots, shown=path_text)

@@ -6,14 +6,16 @@ out, so every hash we return can be retrieved; if storing fails the call fails.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from headroom_mcp.config import Settings
 from headroom_mcp.context import current, worker_for
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult
-from headroom_mcp.errors import ContentRejected, InvalidArgument
+from headroom_mcp.errors import ContentRejected, InvalidArgument, UnknownHash
 from headroom_mcp.kinds import KindDeclined, Options, kind_module
 from headroom_mcp.kinds.base import Embed
 from headroom_mcp.results import CompressResult, RetrieveResult, StatsResult
@@ -26,6 +28,7 @@ from headroom_mcp.retrieval import (
 )
 from headroom_mcp.router import KINDS, kind_from_name, rank_kinds
 from headroom_mcp.store import CcrStore
+from headroom_mcp.store.ccr import SHARED_ORIGIN
 from headroom_mcp.tokens import count_tokens
 
 logger = logging.getLogger(__name__)
@@ -91,6 +94,7 @@ def compress(
     name: str | None = None,
     client: str | None = None,
     progress: Progress | None = None,
+    origin: str | None = None,
 ) -> CompressResult:
     """Store `content` and return a compressed view of it that keeps what matters for `query`.
 
@@ -101,6 +105,8 @@ def compress(
     compression would not make smaller; either way it is stored. The output never exceeds
     `max_tokens` when it is given. `name` (a file name) helps pick the kind and language.
     `progress(fraction, message)` is called between the stages of a large compress.
+    `origin` is the path headroom_read/headroom_run took the content from: only callers whose
+    roots contain it may retrieve it (see `retrieve(roots=...)`).
 
     Raises:
         ContentRejected: the content is not valid Unicode or is over the size limit.
@@ -110,10 +116,11 @@ def compress(
     settings, store = current()
     worker = worker_for(settings, store)
     report = progress if progress is not None else _no_progress
+    args = (settings, store, content, query, kind, max_tokens, name, client, report, origin)
     if worker is None:
-        return _compress(settings, store, content, query, kind, max_tokens, name, client, report)
+        return _compress(*args)
     with worker.request():
-        result = _compress(settings, store, content, query, kind, max_tokens, name, client, report)
+        result = _compress(*args)
     worker.wake()
     return result
 
@@ -128,6 +135,7 @@ def _compress(
     name: str | None,
     client: str | None,
     progress: Progress,
+    origin: str | None = None,
 ) -> CompressResult:
     _check_max_tokens(max_tokens)
     if kind != "auto" and kind not in KINDS:
@@ -153,9 +161,11 @@ def _compress(
     progress(0.2, f"cutting {detected} into retrievable units")
     units = kind_module(detected).units(content, options)
     progress(0.4, "storing the original")
+    embed = settings.embed_model != "off"
     stored = store.put(
-        content, kind=detected, tokens=tokens, units=units, embed=settings.embed_model != "off"
-    )
+        content, kind=detected, tokens=tokens, units=units, embed=embed,
+        origin=origin or SHARED_ORIGIN,
+    )  # fmt: skip
     progress(0.6, f"compressing as {detected}")
     fits = max_tokens is None or tokens <= max_tokens
     if binary or (tokens < settings.min_tokens and fits):
@@ -167,6 +177,11 @@ def _compress(
         result = _compressed(
             content, query, max_tokens, stored.short, candidates, options, tokens, transforms
         )
+    if not store.touch(stored.digest):  # TTL counts from now; evicted meanwhile: store again
+        store.put(
+            content, kind=detected, tokens=tokens, units=units, embed=embed,
+            origin=origin or SHARED_ORIGIN,
+        )  # fmt: skip
     progress(1.0, "done")
     store.record_event(
         "compress",
@@ -379,9 +394,12 @@ def retrieve(
     offset: int | None = None,
     page_tokens: int | None = None,
     client: str | None = None,
+    roots: Sequence[Path] | None = None,
 ) -> RetrieveResult:
     """The original stored under `hash`, or only the parts of it that match `query`; with a
     query and no hash, the stored originals that match it, each with its best snippet.
+    With `roots` (an MCP server's roots), originals read from paths outside them are treated
+    as absent; None (the CLI, the library) sees everything.
 
     Without a query the whole original comes back, unless `offset` or `page_tokens` asks for
     one page of it (what the MCP tool does): the characters from `offset` on, at most
@@ -400,8 +418,11 @@ def retrieve(
                 "Give a hash (from a headroom_compress result), a query, or both: "
                 'headroom_retrieve(query="payment timeout") searches everything stored.'
             )
-        return search_everything(store, query, max_tokens or settings.retrieve_tokens, client)
+        with store.limited_to(roots):
+            return search_everything(store, query, max_tokens or settings.retrieve_tokens, client)
     digest = store.resolve(check_hash(hash))
+    if not store.is_visible(digest, roots):
+        raise UnknownHash(store.missing_message(hash.strip().lower()))
     original = store.get(digest)
     content = original.content or ""
     total_units = store.unit_count(digest)
@@ -445,15 +466,32 @@ def stats() -> StatsResult:
         model = "not loaded by one-shot commands (a running server embeds waiting units)"
     if worker is not None and worker.failed:
         model += f" (stopped: {worker.failed})"
-    return collect_stats(store, settings.price_per_million_tokens, model)
+    result = collect_stats(store, settings.price_per_million_tokens, model)
+    return dataclasses.replace(result, run_sandbox=run_sandbox_status(settings))
 
 
-def list_originals(limit: int = 200) -> list[tuple[str, str, int, int, float]]:
-    """(hash, kind, bytes, tokens, stored_at) of stored originals, most recently used first."""
+def run_sandbox_status(settings: Settings) -> str:
+    """How headroom_run's commands are confined, for stats."""
+    from headroom_mcp.errors import AccessDenied
+    from headroom_mcp.sandbox import sandbox_for
+
+    if not settings.run_allow and not settings.run_allow_exec:
+        return "off (headroom_run is off: HEADROOM_MCP_RUN_ALLOW is empty)"
+    try:
+        return sandbox_for(settings.run_sandbox, settings.run_path)[1]
+    except AccessDenied as exc:
+        return f"refusing to run: {exc}"
+
+
+def list_originals(
+    limit: int = 200, roots: Sequence[Path] | None = None
+) -> list[tuple[str, str, int, int, float]]:
+    """(hash, kind, bytes, tokens, stored_at) of stored originals `roots` may see (None: all),
+    most recently used first."""
     _, store = current()
-    return [
-        (o.short, o.kind, o.size_bytes, o.tokens, o.created_at) for o in store.list_originals(limit)
-    ]
+    with store.limited_to(roots):
+        originals = store.list_originals(limit)
+    return [(o.short, o.kind, o.size_bytes, o.tokens, o.created_at) for o in originals]
 
 
 def forget(hash: str) -> str:

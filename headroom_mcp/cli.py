@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -57,7 +58,15 @@ def cli(ctx: click.Context) -> None:
     "--token",
     envvar="HEADROOM_MCP_TOKEN",
     default=None,
-    help="Bearer token required on sse/http (needed off loopback). Env: HEADROOM_MCP_TOKEN.",
+    help="Bearer token required on sse/http (needed off loopback). Visible in the process "
+    "list: prefer --token-file. Env: HEADROOM_MCP_TOKEN.",
+)
+@click.option(
+    "--token-file",
+    envvar="HEADROOM_MCP_TOKEN_FILE",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="File holding the bearer token. Env: HEADROOM_MCP_TOKEN_FILE.",
 )
 @click.option(
     "--log-level",
@@ -65,16 +74,27 @@ def cli(ctx: click.Context) -> None:
     show_default=True,
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
 )
-def serve(transport: str, host: str, port: int, token: str | None, log_level: str) -> None:
+def serve(
+    transport: str,
+    host: str,
+    port: int,
+    token: str | None,
+    token_file: str | None,
+    log_level: str,
+) -> None:
     """Run the MCP server (stdio by default; logs go to stderr).
 
-    Example: headroom-mcp serve --transport http --port 8765
+    Example: headroom-mcp serve --transport http --port 8765 --token-file ~/.headroom-token
     """
     from headroom_mcp.server import configure_logging
     from headroom_mcp.server import serve as run_server
 
     configure_logging(log_level)
     try:
+        if token_file and not token and transport != "stdio":
+            from headroom_mcp.transports import read_token_file
+
+            token = read_token_file(token_file)
         run_server(transport, host, port, token)
     except HeadroomMcpError as exc:
         raise _fail(exc) from exc
@@ -100,6 +120,14 @@ CONFIG_OPTION = click.option(
 @CONFIG_OPTION
 @click.option("--name", default="headroom", show_default=True, help="Server name in the config.")
 @click.option("--home", default=None, help="Store folder to pass as HEADROOM_MCP_HOME.")
+@click.option(
+    "--root",
+    "roots",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, resolve_path=True),
+    help="Project folder headroom_read/headroom_run may use (repeatable), written as "
+    "HEADROOM_MCP_ROOTS; needed when the client sends no MCP roots.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the new config (secrets hidden); write none.")
 @click.option("--no-probe", is_flag=True, help="Skip starting the server to list its tools.")
 def install(
@@ -107,13 +135,14 @@ def install(
     config_file: Path | None,
     name: str,
     home: str | None,
+    roots: tuple[str, ...],
     dry_run: bool,
     no_probe: bool,
 ) -> None:
     """Add headroom to an MCP client's config, keeping every other server, then check that
     the server starts and lists its tools.
 
-    Example: headroom-mcp install --client claude-desktop --dry-run
+    Example: headroom-mcp install --client claude-desktop --root ~/src/app --dry-run
     """
     from headroom_mcp.install import (
         apply_install,
@@ -124,7 +153,10 @@ def install(
     )
 
     path = config_file or config_path(client)
-    entry = server_entry({"HEADROOM_MCP_HOME": home} if home else None)
+    env = {"HEADROOM_MCP_HOME": home} if home else {}
+    if roots:
+        env["HEADROOM_MCP_ROOTS"] = os.pathsep.join(roots)
+    entry = server_entry(env or None)
     try:
         plan = plan_install(path, entry, name)
     except HeadroomMcpError as exc:

@@ -23,6 +23,8 @@ DEFAULT_RUN_TIMEOUT_SECONDS = 60
 DEFAULT_RUN_MAX_OUTPUT_BYTES = 16 * 1024**2
 DEFAULT_PAGE_TOKENS = 20_000  # one page of an original read back whole
 DEFAULT_RETRIEVE_TOKENS = 2_000  # answer budget of a retrieve with a query
+DEFAULT_RUN_PATH = "/usr/local/bin:/usr/bin:/bin"
+RUN_SANDBOX_MODES = ("auto", "bwrap", "off")
 
 ENV_VARS: dict[str, str] = {
     "HEADROOM_MCP_HOME": "folder holding the store (store.db); default: the per-user data dir",
@@ -33,8 +35,9 @@ ENV_VARS: dict[str, str] = {
     "HEADROOM_MCP_MIN_TOKENS": f"shorter content passes unchanged ({DEFAULT_MIN_TOKENS} tokens)",
     "HEADROOM_MCP_MAX_CONTENT_BYTES": f"largest content accepted ({DEFAULT_MAX_CONTENT_BYTES})",
     "HEADROOM_MCP_TOKEN": "bearer token required by the HTTP transports (required off loopback)",
+    "HEADROOM_MCP_TOKEN_FILE": "file holding that token, so it is not in the process list",
     "HEADROOM_MCP_ROOTS": "folders headroom_read/headroom_run may use (os.pathsep-separated); "
-    "default: the client's MCP roots, else the working directory",
+    "default: the client's MCP roots, else the working directory unless it is / or home",
     "HEADROOM_MCP_ALLOW_SECRETS": "comma-separated globs of secret-looking files headroom_read "
     "may open anyway",
     "HEADROOM_MCP_EMBED_MODEL": "embeddings for semantic retrieval: empty for the bundled MiniLM, "
@@ -42,6 +45,10 @@ ENV_VARS: dict[str, str] = {
     "HEADROOM_MCP_KOMPRESS_MODEL": "folder of a Kompress token-classification checkpoint; "
     "prose then goes through it (default: the extractive prose engine)",
     "HEADROOM_MCP_RUN_ALLOW": "comma-separated commands headroom_run may run (off when empty)",
+    "HEADROOM_MCP_RUN_ALLOW_EXEC": "comma-separated commands that execute the project's own code "
+    "(pytest, make, npm test) headroom_run may run",
+    "HEADROOM_MCP_RUN_PATH": f"where headroom_run looks up commands ({DEFAULT_RUN_PATH})",
+    "HEADROOM_MCP_RUN_SANDBOX": "auto (bubblewrap when it works), bwrap (required) or off",
     "HEADROOM_MCP_RUN_TIMEOUT_SECONDS": f"run time limit ({DEFAULT_RUN_TIMEOUT_SECONDS})",
     "HEADROOM_MCP_RUN_MAX_OUTPUT_BYTES": f"run output cap ({DEFAULT_RUN_MAX_OUTPUT_BYTES})",
     "HEADROOM_MCP_PAGE_TOKENS": "largest page of an original that headroom_retrieve returns "
@@ -65,6 +72,9 @@ class Settings:
     roots: tuple[Path, ...] = ()
     allow_secrets: tuple[str, ...] = ()
     run_allow: tuple[str, ...] = ()
+    run_allow_exec: tuple[str, ...] = ()
+    run_path: str = DEFAULT_RUN_PATH
+    run_sandbox: str = "auto"
     run_timeout_seconds: float = DEFAULT_RUN_TIMEOUT_SECONDS
     run_max_output_bytes: int = DEFAULT_RUN_MAX_OUTPUT_BYTES
     embed_model: str = ""
@@ -128,6 +138,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         retrieve_tokens=int(
             _number(env, "HEADROOM_MCP_RETRIEVE_TOKENS", DEFAULT_RETRIEVE_TOKENS, minimum=100)
         ),
+        run_allow_exec=_list(env, "HEADROOM_MCP_RUN_ALLOW_EXEC"),
+        run_path=env.get("HEADROOM_MCP_RUN_PATH", "").strip() or DEFAULT_RUN_PATH,
+        run_sandbox=_choice(env, "HEADROOM_MCP_RUN_SANDBOX", RUN_SANDBOX_MODES),
         run_timeout_seconds=_number(
             env, "HEADROOM_MCP_RUN_TIMEOUT_SECONDS", DEFAULT_RUN_TIMEOUT_SECONDS, minimum=0.1
         ),
@@ -141,3 +154,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
 def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name, "").strip().lower() or choices[0]
+    if raw not in choices:
+        raise ConfigError(f"{name}={raw!r} is not one of {', '.join(choices)}.")
+    return raw

@@ -86,6 +86,7 @@ def stats_text(result: StatsResult) -> str:
         f"store: {store.originals} originals, {store.original_bytes:,} bytes at {store.path}",
         f"embeddings: {store.embedding_model}; {store.vectors:,} vectors, "
         f"{store.pending_embeddings:,} units waiting",
+        f"headroom_run sandbox: {result.run_sandbox}",
     ]
     lines += [
         f"  {kind:8} {k.compressions:5} calls  {k.tokens_saved:>10,} saved "

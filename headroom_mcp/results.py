@@ -147,3 +147,4 @@ class StatsResult:
     by_client: dict[str, KindStats]
     recent: list[EventSummary]
     store: StoreSummary
+    run_sandbox: str = ""  # headroom_run's confinement: "bwrap", "none (...)" or "off (...)"

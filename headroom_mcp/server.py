@@ -24,7 +24,7 @@ from mcp import MCPDeprecationWarning
 from mcp import MCPError as McpError
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
-from mcp.types import CallToolResult, ToolAnnotations
+from mcp.types import CallToolResult, ListResourcesResult, PaginatedRequestParams, ToolAnnotations
 from mcp.types import Resource as MCPResource
 from pydantic import BeforeValidator, ValidationError
 
@@ -53,8 +53,8 @@ headroom_stats reports tokens saved."""
 
 
 class HeadroomServer(MCPServer):
-    """MCPServer whose resource list also names every stored original, and whose argument
-    errors say what was wrong and what to send instead."""
+    """MCPServer whose resource list also names the stored originals the caller may see, and
+    whose argument errors say what was wrong and what to send instead."""
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context | None = None
@@ -66,9 +66,17 @@ class HeadroomServer(MCPServer):
                 raise ToolError(explain_arguments(name, exc.__cause__)) from exc.__cause__
             raise
 
-    async def list_resources(self) -> list[MCPResource]:
+    async def _handle_list_resources(
+        self, ctx: Any, params: PaginatedRequestParams | None
+    ) -> ListResourcesResult:
+        # The SDK's list_resources() gets no request context; the caller's roots need one.
+        context = Context(request_context=ctx, mcp_server=self, subscriptions=self._subscriptions)
+        return ListResourcesResult(resources=await self.list_resources(context))
+
+    async def list_resources(self, ctx: Context | None = None) -> list[MCPResource]:
         listed = await super().list_resources()
-        originals = await anyio.to_thread.run_sync(api.list_originals)
+        roots = await _caller_roots(ctx)
+        originals = await anyio.to_thread.run_sync(lambda: api.list_originals(roots=roots))
         now = time.time()
         for short, kind, size, tokens, created in originals:
             age_hours = (now - created) / 3600
@@ -224,8 +232,9 @@ async def headroom_retrieve(
     page starts, null on the last).
     """
     result = await _call(
-        api.retrieve, hash, query, max_tokens, offset=offset or 0, client=_client_name(ctx)
-    )
+        api.retrieve, hash, query, max_tokens, offset=offset or 0, client=_client_name(ctx),
+        roots=await _caller_roots(ctx),
+    )  # fmt: skip
     return as_tool_result(result, format)
 
 
@@ -299,10 +308,21 @@ async def _client_roots(ctx: Context | None) -> list[Path] | None:
     return paths or None
 
 
+async def _caller_roots(ctx: Context | None) -> list[Path]:
+    """The roots this caller's originals from read/run must lie in to be returned to it: the
+    client's, else HEADROOM_MCP_ROOTS, else the project working directory (none: only what
+    clients passed to compress)."""
+    from headroom_mcp.access import effective_roots
+    from headroom_mcp.config import load_settings
+
+    return effective_roots(await _client_roots(ctx), load_settings().roots)
+
+
 @app.tool(annotations=READ_ONLY, structured_output=False)
 async def headroom_stats(format: OutputFormat = "text") -> CallToolResult:
     """Tokens saved so far (net of what retrieval read back), per content kind and client,
-    and the state of the store and its embedding index. `format="json"` returns the fields."""
+    the state of the store and its embedding index, and whether headroom_run is sandboxed.
+    `format="json"` returns the fields."""
     result = await _call(api.stats)
     return as_tool_result(result, format)
 
@@ -313,9 +333,12 @@ async def headroom_stats(format: OutputFormat = "text") -> CallToolResult:
     description="The exact original stored under a hash returned by headroom_compress.",
     mime_type="text/plain",
 )
-async def original_resource(hash: str) -> str:
+async def original_resource(hash: str, ctx: Context) -> str:
+    roots = await _caller_roots(ctx)
     try:
-        result: RetrieveResult = await anyio.to_thread.run_sync(lambda: api.retrieve(hash))
+        result: RetrieveResult = await anyio.to_thread.run_sync(
+            lambda: api.retrieve(hash, roots=roots)
+        )
     except (UnknownHash, InvalidArgument) as exc:
         raise ResourceNotFoundError(str(exc)) from exc
     return result.content
@@ -345,7 +368,9 @@ def serve(
 
     try:
         if transport == "stdio":
-            app.run()
+            from headroom_mcp.stdio import run_stdio
+
+            anyio.run(run_stdio, app)
             return
         from headroom_mcp.transports import serve_http
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,31 +24,48 @@ def _encoding() -> tiktoken.Encoding:
 
 PARALLEL_FROM_CHARS = 1_000_000
 CHUNK_CHARS = 256_000
+COUNT_THREADS = 4
 
 
 def count_tokens(text: str) -> int:
     """Number of cl100k tokens in `text`; special-token strings count as plain text.
 
-    Inputs over PARALLEL_FROM_CHARS are cut at line ends and counted on several threads; the
-    count can then differ from a single pass by a token or two per chunk.
+    Inputs over PARALLEL_FROM_CHARS are cut into chunks of about CHUNK_CHARS (at a line end,
+    else a space, else anywhere) and counted a few chunks at a time on several threads; the
+    count can then differ from a single pass by a token or two per chunk. Memory stays
+    bounded: no chunk is one giant word for the BPE, and only a batch of token lists lives
+    at once.
     """
     if not text:
         return 0
     encoding = _encoding()
     if len(text) < PARALLEL_FROM_CHARS:
         return len(encoding.encode_ordinary(text))
-    chunks = list(_line_chunks(text))
-    return sum(len(tokens) for tokens in encoding.encode_ordinary_batch(chunks, num_threads=4))
+    total = 0
+    batch: list[str] = []
+    for chunk in _chunks(text):
+        batch.append(chunk)
+        if len(batch) == COUNT_THREADS:
+            total += sum(map(len, encoding.encode_ordinary_batch(batch, num_threads=COUNT_THREADS)))
+            batch = []
+    if batch:
+        total += sum(map(len, encoding.encode_ordinary_batch(batch, num_threads=COUNT_THREADS)))
+    return total
 
 
-def _line_chunks(text: str) -> list[str]:
-    chunks, start = [], 0
+def _chunks(text: str) -> Iterator[str]:
+    start = 0
     while start < len(text):
-        cut = text.find("\n", start + CHUNK_CHARS)
-        end = len(text) if cut == -1 else cut + 1
-        chunks.append(text[start:end])
+        window_end = start + 2 * CHUNK_CHARS
+        if window_end >= len(text):
+            yield text[start:]
+            return
+        cut = text.find("\n", start + CHUNK_CHARS, window_end)
+        if cut == -1:
+            cut = text.rfind(" ", start + CHUNK_CHARS // 2, window_end)
+        end = start + CHUNK_CHARS if cut == -1 else cut + 1
+        yield text[start:end]
         start = end
-    return chunks
 
 
 ESTIMATE_SAMPLE_CHARS = 32_000

@@ -107,3 +107,13 @@ def test_uninstall_removes_only_our_entry(tmp_path):
     assert json.loads(config.read_text()) == {"mcpServers": {"git": other}, "theme": "dark"}
     again = run("uninstall", "--client", "cursor", "--config", str(config))
     assert "Nothing to remove" in again.output
+
+
+def test_install_writes_the_project_roots_for_clients_without_mcp_roots(tmp_path):
+    config = tmp_path / "mcp.json"
+    project = tmp_path / "project"
+    project.mkdir()
+    result = run("install", "--client", "cursor", "--config", str(config), "--root", str(project))
+    assert result.exit_code == 0, result.output
+    entry = json.loads(config.read_text())["mcpServers"]["headroom"]
+    assert entry["env"]["HEADROOM_MCP_ROOTS"] == str(project)

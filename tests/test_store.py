@@ -88,3 +88,32 @@ def test_retrieve_refreshes_the_ttl(monkeypatch):
     monkeypatch.setenv("HEADROOM_MCP_TTL_SECONDS", "3600")
     result = compress("y" * 50)
     assert retrieve(result.hash).content == "y" * 50
+
+
+def test_a_store_folder_open_to_others_is_made_private(isolated_home):
+    isolated_home.mkdir(mode=0o777)
+    isolated_home.chmod(0o777)
+    compress("hello " * 10)
+    assert isolated_home.stat().st_mode & 0o777 == 0o700
+
+
+def test_expiry_counts_from_when_compress_finishes(monkeypatch):
+    from types import SimpleNamespace
+
+    from headroom_mcp import api
+    from headroom_mcp.store import ccr
+
+    monkeypatch.setenv("HEADROOM_MCP_TTL_SECONDS", "5")
+    monkeypatch.setenv("HEADROOM_MCP_MIN_TOKENS", "0")
+    clock = [1_000_000.0]
+    monkeypatch.setattr(ccr, "time", SimpleNamespace(time=lambda: clock[0], sleep=lambda s: None))
+    slow_engine = api.run_kinds
+
+    def slow(*args, **kwargs):
+        clock[0] += 60  # a compress slower than the TTL
+        return slow_engine(*args, **kwargs)
+
+    monkeypatch.setattr(api, "run_kinds", slow)
+    content = "".join(f"line {i} of a long log\n" for i in range(400))
+    result = compress(content)
+    assert retrieve(result.hash).content == content

@@ -1,11 +1,13 @@
 """The real server process over stdio, SSE and streamable HTTP (loopback only)."""
 
+import json
 import os
 import re
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import anyio
 import httpx2
@@ -100,9 +102,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(home, transport, host, port, token=None):
+def start_server(home, transport, host, port, token=None, extra=(), env_extra=None):
     env = {**os.environ, "HEADROOM_MCP_HOME": str(home)}
     env.pop("HEADROOM_MCP_TOKEN", None)
+    env.update(env_extra or {})
     args = [
         sys.executable,
         "-m",
@@ -117,11 +120,13 @@ def start_server(home, transport, host, port, token=None):
     ]
     if token:
         args += ["--token", token]
+    args += list(extra)
     proc = subprocess.Popen(args, env=env, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            probe = "127.0.0.1" if host == "0.0.0.0" else host
+            with socket.create_connection((probe, port), timeout=0.2):
                 return proc
         except OSError:
             if proc.poll() is not None:
@@ -220,3 +225,95 @@ async def test_http_compress_takes_content_over_the_sdks_default_4_mib_body(isol
             result = await session.call_tool("headroom_compress", {"content": big})
     assert not result.is_error, result.content[0].text
     assert 'headroom_retrieve(hash="' in result.content[0].text
+
+
+PING = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+ACCEPT = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "127.1.2.3"])
+async def test_every_loopback_address_checks_host_and_origin(isolated_home, servers, host):
+    port = free_port()
+    servers.append(start_server(isolated_home, "http", host, port))
+    url = f"http://{host}:{port}/mcp"
+    async with httpx2.AsyncClient() as http:
+        rebound = await http.post(url, json=PING, headers={**ACCEPT, "host": "evil.example"})
+        assert rebound.status_code == 421
+        foreign = {**ACCEPT, "origin": "http://evil.example"}
+        assert (await http.post(url, json=PING, headers=foreign)).status_code == 403
+        own = {**ACCEPT, "origin": f"http://{host}:{port}"}
+        assert (await http.post(url, json=PING, headers=own)).status_code != 403
+
+
+@pytest.mark.parametrize("via", ["option", "env"])
+async def test_the_token_can_come_from_a_file_and_stays_out_of_the_process_list(
+    isolated_home, servers, tmp_path, via
+):
+    token_file = tmp_path / "token"
+    token_file.write_text("file-s3cret\n")
+    port = free_port()
+    if via == "option":
+        proc = start_server(
+            isolated_home, "http", "0.0.0.0", port, extra=["--token-file", str(token_file)]
+        )
+    else:
+        proc = start_server(
+            isolated_home, "http", "0.0.0.0", port,
+            env_extra={"HEADROOM_MCP_TOKEN_FILE": str(token_file)},
+        )  # fmt: skip
+    servers.append(proc)
+    assert b"file-s3cret" not in Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+    url = f"http://127.0.0.1:{port}/mcp"
+    async with httpx2.AsyncClient() as http:
+        assert (await http.post(url, json=PING, headers=ACCEPT)).status_code == 401
+        authed = {**ACCEPT, "authorization": "Bearer file-s3cret"}
+        assert (await http.post(url, json=PING, headers=authed)).status_code != 401
+
+
+SURROGATE_CALL = (
+    b'{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"headroom_compress",'
+    b'"arguments":{"content":"a\\ud800b"}}}'
+)
+
+
+async def test_stdio_answers_malformed_lines_with_json_rpc_errors(isolated_home):
+    env = {**os.environ, "HEADROOM_MCP_HOME": str(isolated_home)}
+    proc = await anyio.open_process(
+        [sys.executable, "-m", "headroom_mcp", "serve", "--log-level", "ERROR"], env=env
+    )
+    lines = [
+        b'{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":'
+        b'"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}',
+        b'{"jsonrpc":"2.0","method":"notifications/initialized"}',
+        SURROGATE_CALL,
+        b'{"jsonrpc":"2.0","id":8,"method":"ping", broken',
+        b'{"jsonrpc":"2.0","id":9,"method":"ping"}',
+    ]
+    replies = []
+    async with proc:
+        with anyio.fail_after(30):
+            await proc.stdin.send(b"\n".join(lines) + b"\n")
+            buffer = b""
+            while buffer.count(b"\n") < 4:
+                buffer += await proc.stdout.receive()
+        proc.kill()
+    replies = [json.loads(line) for line in buffer.splitlines()]
+    assert replies[1]["id"] == 7
+    assert replies[1]["error"]["code"] == -32600
+    assert "lone surrogate" in replies[1]["error"]["message"]
+    assert replies[2] == {
+        "jsonrpc": "2.0",
+        "id": None,
+        "error": {"code": -32700, "message": "Parse error: the line is not valid JSON."},
+    }
+    assert replies[3] == {"jsonrpc": "2.0", "id": 9, "result": {}}
+
+
+async def test_http_answers_a_lone_surrogate_with_a_json_rpc_error(isolated_home, servers):
+    port = free_port()
+    servers.append(start_server(isolated_home, "http", "127.0.0.1", port))
+    url = f"http://127.0.0.1:{port}/mcp"
+    async with httpx2.AsyncClient() as http:
+        answer = await http.post(url, content=SURROGATE_CALL, headers=ACCEPT)
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == -32700, answer.text

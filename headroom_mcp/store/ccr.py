@@ -30,6 +30,7 @@ MIN_HASH_PREFIX = 6
 MAX_SEARCH_HITS = 200
 WRITE_RETRIES = 5
 CLAIM_EXPIRY_SECONDS = 300
+SHARED_ORIGIN = ""  # origins.path of content a client passed in: every client may see it
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,13 @@ class CcrStore:
         tokens: int,
         units: Sequence[Unit],
         embed: bool = True,
+        origin: str = SHARED_ORIGIN,
     ) -> StoredOriginal:
         """Store `content` once (deduplicated by digest) with its units; evict what is due.
-        `embed` queues the units for the embedding worker (not when embeddings are off)."""
+
+        `embed` queues the units for the embedding worker (not when embeddings are off).
+        `origin` is the path the content was read from (headroom_read, headroom_run), which
+        limits who may retrieve it, or SHARED_ORIGIN for content a client passed in."""
         digest = digest_of(content)
         data = content.encode("utf-8")
 
@@ -152,6 +157,7 @@ class CcrStore:
                     conn.execute(
                         "UPDATE originals SET last_used_at = ? WHERE digest = ?", (now, digest)
                     )
+                    conn.execute("INSERT OR IGNORE INTO origins VALUES (?, ?)", (digest, origin))
                     return StoredOriginal(digest, row[0], row[1], len(data), tokens, row[2])
                 short = self._free_short(conn, digest)
                 conn.execute(
@@ -159,6 +165,7 @@ class CcrStore:
                     (digest, short, kind, data, len(data), tokens, now, now),
                 )
                 self._index_units(conn, digest, content, units, embed)
+                conn.execute("INSERT OR IGNORE INTO origins VALUES (?, ?)", (digest, origin))
                 evict(
                     conn,
                     keep=digest,
@@ -210,6 +217,46 @@ class CcrStore:
             conn.executemany(
                 "INSERT INTO embed_queue (unit_id) VALUES (?)", [(uid,) for uid in ids]
             )
+
+    def touch(self, digest: str) -> bool:
+        """Restart the original's TTL now; False when it is gone (evicted meanwhile)."""
+
+        def write() -> bool:
+            with self._write() as conn:
+                cursor = conn.execute(
+                    "UPDATE originals SET last_used_at = ? WHERE digest = ?", (time.time(), digest)
+                )
+                return bool(cursor.rowcount)
+
+        touched: bool = self._retry(write)
+        return touched
+
+    def is_visible(self, digest: str, roots: Sequence[Path] | None) -> bool:
+        """Whether a caller confined to `roots` (None: not confined) may see the original: it
+        was passed in by a client, or read from a path inside one of the roots."""
+        if roots is None:
+            return True
+        paths = [
+            str(r[0])
+            for r in self._conn().execute("SELECT path FROM origins WHERE digest = ?", (digest,))
+        ]
+        if not paths or SHARED_ORIGIN in paths:
+            return True
+        return any(Path(p) == root or Path(p).is_relative_to(root) for p in paths for root in roots)
+
+    @contextmanager
+    def limited_to(self, roots: Sequence[Path] | None) -> Iterator[None]:
+        """Within the block, searches across the store in this thread (search_all,
+        nearest_anywhere, list_originals) skip originals `roots` may not see."""
+        previous = getattr(self._local, "roots", None)
+        self._local.roots = None if roots is None else tuple(roots)
+        try:
+            yield
+        finally:
+            self._local.roots = previous
+
+    def _visible_here(self, digest: str) -> bool:
+        return self.is_visible(digest, getattr(self._local, "roots", None))
 
     def resolve(self, hash_text: str) -> str:
         """The full digest for a short hash or any unique prefix of six or more hex digits."""
@@ -317,7 +364,7 @@ class CcrStore:
         )
         best: dict[str, tuple[StoredOriginal, UnitHit]] = {}
         for r in rows:
-            if r[0] not in best:
+            if r[0] not in best and self._visible_here(r[0]):
                 best[r[0]] = (
                     StoredOriginal(r[0], r[1], r[2], r[3], r[4], r[5]),
                     UnitHit(r[6], r[7], r[8], r[9], -float(r[10])),
@@ -344,7 +391,7 @@ class CcrStore:
             )
             .fetchall()
         )
-        return [StoredOriginal(*r) for r in rows]
+        return [StoredOriginal(*r) for r in rows if self._visible_here(r[0])]
 
     # -- embeddings ---------------------------------------------------------------------------
 
@@ -455,7 +502,9 @@ class CcrStore:
             (query_vector, k, time.time() - self.ttl_seconds),
         ).fetchall()
         return [
-            (StoredOriginal(*r[:6]), UnitHit(r[6], r[7], r[8], r[9], -float(r[10]))) for r in rows
+            (StoredOriginal(*r[:6]), UnitHit(r[6], r[7], r[8], r[9], -float(r[10])))
+            for r in rows
+            if self._visible_here(r[0])
         ]
 
     def nearest_units(self, digest: str, query_vector: bytes, k: int) -> list[UnitHit]:

@@ -85,6 +85,20 @@ def has_vector_extension(conn: Any) -> bool:
     return True
 
 
+def _make_private(folder: Path) -> None:
+    """The store folder is the user's alone (0700), however it was created."""
+    mode = folder.stat().st_mode & 0o777
+    if mode & 0o077:
+        try:
+            folder.chmod(0o700)
+        except OSError as exc:
+            raise StoreError(
+                f"The store folder {folder} has mode {mode:o}, open to other users, and cannot "
+                f"be made private ({exc.strerror}). Run chmod 700 on it, or point "
+                "HEADROOM_MCP_HOME at a folder you own."
+            ) from None
+
+
 def connect(path: Path) -> Any:
     """An autocommit connection in WAL mode; the file and its folder private to the user.
 
@@ -94,6 +108,7 @@ def connect(path: Path) -> Any:
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _make_private(path.parent)
         if not path.exists():
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         conn = driver().connect(

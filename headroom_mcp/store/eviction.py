@@ -32,6 +32,7 @@ def delete_original(conn: Any, digest: str) -> None:
     if has_vector_table(conn):
         conn.execute("DELETE FROM unit_vec WHERE digest = ?", (digest,))
     conn.execute("DELETE FROM units WHERE digest = ?", (digest,))
+    conn.execute("DELETE FROM origins WHERE digest = ?", (digest,))
     conn.execute("DELETE FROM originals WHERE digest = ?", (digest,))
 
 

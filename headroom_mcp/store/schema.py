@@ -73,7 +73,22 @@ def m002_embedding_queue(conn: Any) -> None:
     conn.execute("INSERT INTO embed_queue (unit_id) SELECT id FROM units")
 
 
-MIGRATIONS: list[Callable[[Any], None]] = [m001_create_tables, m002_embedding_queue]
+def m003_origins(conn: Any) -> None:
+    """Where each original came from: '' for content a client passed to compress (visible to
+    every client of the store), else the file or folder headroom_read/headroom_run took it
+    from (visible only to servers whose roots contain that path). Existing originals all came
+    through compress or were stored before roots were tracked: they stay visible to all."""
+    conn.execute(
+        """CREATE TABLE origins (
+            digest TEXT NOT NULL REFERENCES originals(digest) ON DELETE CASCADE,
+            path TEXT NOT NULL,               -- '' (shared) or an absolute, resolved path
+            PRIMARY KEY (digest, path)
+        )"""
+    )
+    conn.execute("INSERT INTO origins (digest, path) SELECT digest, '' FROM originals")
+
+
+MIGRATIONS: list[Callable[[Any], None]] = [m001_create_tables, m002_embedding_queue, m003_origins]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
