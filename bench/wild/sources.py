@@ -324,3 +324,194 @@ CASES = [
          needles=['"id": 10100', '"name": "Default Permission Scheme"'],
          notes="Jira /rest/api/2/permissionscheme response. " + RECORD_NOTE),
 ]
+
+# ======================================================================= service logs, failed CI builds,
+# raw test-runner text (second batch). Every content is the exact bytes of one file, a contiguous line
+# excerpt of one file (`lines`), or several real files of one source shown one after another as
+# `tail -n +1` shows them (`paths`); no log line is written or altered.
+LNAV = "bb0005f96c8dc486ee0b9005a4562be0ef61c878"            # tstack/lnav (log viewer; test/ sample logs)
+LOGURU = "2a17be730e111cf874d0bf967c4c5da15b7e4670"          # Delgan/loguru
+PANICPARSE = "da0aba9faf6cbc1094b5e2910b4c2756b264d1e7"      # maruel/panicparse
+RWISSUE = "bc1416b502f63bd134d6f42ea75d9e5076eecc2f"         # alessioalex/responsewriter-issue
+SQUARE = "af5f9cf0e54220184e1e90d44d92cc54280922f9"          # kwilsonO/Square
+MEMO = "6e01aa7cb1b54ef6cf7c01f8359f129722bf3212"            # i4sorcerer/memo
+HX = "521f9bb1df0d35778eea98240bc0cdeeba8178f1"              # mle86/hx (log viewer; test/samples)
+T2H = "b62296c6de3622b22941c7ab0f68030e5f18f302"             # buildkite/terminal-to-html
+GJR = "19aa27c9da9b7afb843c86ff3999af98d2c7b1f1"             # jstemmer/go-junit-report
+PYTEST = "df87db7b0462fb764ef73fa00561adf8ad047572"          # pytest-dev/pytest
+ERR_RQ = "errors exceptions and why it failed"
+AP = "src/test/resources/edu/hm/hafner/analysis/parser/"
+HX_SAMPLES = ["test/samples/" + n for n in (
+    "apache2-php-packed.log apache2.log bug-datedigit.log bug-fn-inuse.log bug-http-status.log bug-inword.log "
+    "bug-pkl-brk.log bug-ua.log certbot.log dmesg.log elastic.log exception-stack.log firefox.log java.log "
+    "mysqld.log named.log nested-info.log nextcloud.log nginx-fastcgi.log nginx.log other.log php.log phps.log "
+    "postgres.log proftpd-xferlog.log proftpd.log python.log redis.log second-error-code.log ssh.log "
+    "sym4-packed.log sym4.log sym5-console.log syslog-java.log syslog-postfix.log syslog-pureftpd.log "
+    "syslog-rfc5424.log syslog.log tail-f.log urls.log").split()]
+LOGURU_BT = ["tests/exceptions/output/backtrace/" + n + ".txt" for n in (
+    "chained_expression_direct chained_expression_indirect chaining_first chaining_second chaining_third "
+    "enqueue enqueue_with_others_handlers frame_values_backward frame_values_forward function head_recursion "
+    "missing_attributes_traceback_objects missing_lineno_frame_objects nested nested_chained_catch_up "
+    "nested_decorator_catch_up nested_explicit_catch_up nested_wrapping no_tb not_enough_arguments "
+    "raising_recursion suppressed_expression_direct suppressed_expression_indirect tail_recursion "
+    "too_many_arguments").split()]
+GJR_FAILING = ["testdata/" + n + ".txt" for n in (
+    "001-pass-fail-skip 008-parallel 012-subtests 013-syntax-error 014-panic 017-race 030-stdout "
+    "031-syntax-error-test-binary 032-failed-summary 036-benchfail 037-legacy-fail 038-test-pkg-name").split()]
+CONCAT_NOTE = (" Several real files of this one source shown one after another with `==> path <==` headers "
+               "(as `tail -n +1` or a log viewer opening them together shows them); no line written or altered.")
+
+CASES += [
+    # ---------------------------------------------------------------- service logs
+    dict(id="service_log-01", kind="service_log", repo="tstack/lnav", commit=LNAV, path="test/logfile_laravel.0",
+         query="Why did the Laravel app fail?", retrieve_query=ERR_RQ,
+         needles=["local.ERROR: Target class [Fruitcake\\Cors\\HandleCors] does not exist.",
+                  "Illuminate\\\\Contracts\\\\Container\\\\BindingResolutionException(code: 0): Target class [Fruitcake\\\\Cors\\\\HandleCors] does not exist. at /Users/zhebaoting/Sites/laravel/crm/vendor/laravel/framework/src/Illuminate/Container/Container.php:916",
+                  "local.ERROR: Uncaught ReflectionException: Class \"App\\Providers\\App\\Policies\\CustomerPolicy\" does not exist in Command line code:1",
+                  "local.ERROR: Unclosed '{' on line 62 does not match ')'",
+                  "local.ERROR: Unmatched '}'"],
+         notes="Real Laravel (PHP/Monolog) application log kept by the lnav log viewer as a sample (logfile_laravel.0, "
+               "~1,400 lines: [date] env.LEVEL lines, each followed by a [stacktrace] of #N frames). Needles: the "
+               "distinct ERROR lines (class resolution, reflection, two ParseErrors) and the first exception's origin."),
+    dict(id="service_log-02", kind="service_log", repo="tstack/lnav", commit=LNAV, path="test/logfile_laravel.1",
+         query=None, retrieve_query=ERR_RQ,
+         needles=["laravel.EMERGENCY: Unable to create configured logger. Using emergency logger.",
+                  "local.INFO: Page Access"],
+         notes="Second real Laravel log sample of lnav (EMERGENCY logger failure with its [stacktrace], then INFO "
+               "request lines with JSON context). Needles: the EMERGENCY line and an INFO line."),
+    dict(id="service_log-03", kind="service_log", repo="alessioalex/responsewriter-issue", commit=RWISSUE,
+         path="README.md", lines=[18, 354],
+         query="Why did the Go web server crash?", retrieve_query=ERR_RQ,
+         needles=["fatal error: stack overflow",
+                  "runtime: goroutine stack exceeds 1000000000-byte limit",
+                  "goroutine 21 gp=0x14000003880 m=4 mp=0x14000063b08 [running]:",
+                  "/Users/alexandruvladutu/www/go-web/middleware/logging.go:15 +0x24",
+                  "exit status 2"],
+         notes="'full log' of a Go net/http server (log.Printf lines, then a fatal stack overflow with the full "
+               "goroutine dump) that the author pasted in the repository's README; the excerpt is the code block's "
+               "inside, byte for byte. Needles: the fatal error, the runtime message, the running goroutine, the "
+               "recursing frame (WriteHeader calling itself at logging.go:15) and the exit status."),
+    dict(id="service_log-04", kind="service_log", repo="maruel/panicparse", commit=PANICPARSE,
+         path="internal/internaltest/static_panicweb.go", lines=[12, 1137],
+         query="Which goroutine is running, and where is main.main blocked?",
+         retrieve_query="goroutine running main.main blocked",
+         needles=["goroutine 135 [running]:",
+                  "goroutine 1 [chan receive, 2 minutes]:",
+                  "/gopath/src/github.com/maruel/panicparse/cmd/panicweb/main.go:78 +0x7be"],
+         notes="Real goroutine dump of panicparse's panicweb test server (snapshot made by static_panicweb.sh, "
+               "kept as a Go raw string); the excerpt's first line still carries the `const staticPanicweb = `"
+               "` prefix. Needles: the running goroutine and main.main's blocking frame."),
+    dict(id="service_log-05", kind="service_log", repo="kwilsonO/Square", commit=SQUARE,
+         path="README.md", lines=[15, 464],
+         query="Why did the Spring Boot application fail to start?", retrieve_query=ERR_RQ,
+         needles=["o.s.boot.SpringApplication               : Application startup failed",
+                  "Caused by: java.lang.NoClassDefFoundError: javax/validation/ClockProvider",
+                  "Caused by: java.lang.ClassNotFoundException: javax.validation.ClockProvider",
+                  "[INFO] BUILD FAILURE",
+                  "Process finished with exit code 1"],
+         notes="Console of `mvn spring-boot:run` (Maven INFO lines, Spring Boot log with timestamps/PIDs, chained "
+               "'Caused by:' / '... N more' Java traces, then Maven BUILD FAILURE) pasted as the README's 'Error "
+               "report of issue 1'. Needles: the failure line, the root cause (innermost Caused by), the build result."),
+    dict(id="service_log-06", kind="service_log", repo="i4sorcerer/memo", commit=MEMO,
+         path="tech/java/spring/springboot-startup-demo.md", lines=[26, 253],
+         query="Why did the application fail to start?", retrieve_query=ERR_RQ,
+         needles=["2020/06/12 10:26:59.795 [ERROR] Application run failed",
+                  "Caused by: javax.naming.NoInitialContextException: Need to specify class name in environment or system property, or as an applet parameter, or in an application resource file:  java.naming.factory.initial",
+                  "Error creating bean with name 'queueConnectionFactory'"],
+         notes="Spring Boot startup log ([INFO ]/[WARN ]/[ERROR] with timestamps, then a 6-deep 'Caused by:' chain) "
+               "kept in the author's notes as the log of a misconfigured connection. Needles: the ERROR line, the root "
+               "cause, the failing bean."),
+    dict(id="service_log-07", kind="service_log", repo="Delgan/loguru", commit=LOGURU, paths=LOGURU_BT,
+         query=None, retrieve_query=ERR_RQ,
+         needles=["TypeError: decorated() missing 2 required positional arguments: 'y' and 'z'",
+                  "TypeError: decorated() takes 0 positional arguments but 1 was given",
+                  "ValueError: NOK",
+                  "During handling of the above exception, another exception occurred:",
+                  "The above exception was the direct cause of the following exception:"],
+         notes="Python tracebacks as loguru's exception formatter writes them (expected outputs of its "
+               "tests/exceptions/output/backtrace/*: chained, nested, recursive, with and without frame values)."
+               + CONCAT_NOTE + " Needles: the non-ZeroDivisionError exception lines and the chaining markers."),
+    dict(id="service_log-08", kind="service_log", repo="mle86/hx", commit=HX, paths=HX_SAMPLES,
+         query=None, retrieve_query=ERR_RQ,
+         needles=["ERROR DbTrackingModule: Database error: The database is read only",
+                  "FileNotFoundError: [Errno 2] No such file or directory: 'test.txt'",
+                  "PHP Warning:  Uncaught CustomException: exception message in /proj/source.php:10",
+                  "app.ERROR: TemporaryErrorException: unknown error: cURL error 6: Could not resolve host: hostname.tld"],
+         notes="The hx log viewer's sample logs (Java, Python, PHP/Symfony/Monolog, nginx/apache, syslog, postgres, "
+               "mysqld, redis, dmesg...; with and without timestamps, syslog host prefixes)." + CONCAT_NOTE
+               + " Needles: exception lines the hx tests (test/1x-test-*-logs.sh) read."),
+    dict(id="service_log-09", kind="service_log", repo="tstack/lnav", commit=LNAV,
+         paths=["test/log2src/python/python-example.0", "test/logfile_vdsm.0", "test/logfile_java.0",
+                "test/logfile_procstate.0", "test/logfile_postgres.0"],
+         query=None, retrieve_query=ERR_RQ,
+         needles=["ZeroDivisionError: division by zero",
+                  "libvirtError: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory",
+                  "MainThread::ERROR::2011-12-05 07:04:56,300::vdsm::74::vds::(run) Traceback (most recent call last):"],
+         notes="lnav sample logs with Python tracebacks among INFO/DEBUG lines (python logging, vdsm's "
+               "`Thread::LEVEL::date::module::line` prefix) next to a Spring log, a process table and postgres."
+               + CONCAT_NOTE + " Needles: the two tracebacks' exception lines and the vdsm ERROR line."),
+]
+
+ERRFMT = "ce396c638c56978e525f51310fcf8db98e45f42d"           # reviewdog/errorformat
+BUILD_Q = "Why did the build fail?"
+
+CASES += [
+    # ---------------------------------------------------------------- failed CI builds
+    dict(id="ci_log-08", kind="ci_log", repo="jenkinsci/analysis-model", commit=ANALYSIS, path=AP + "issue7775.txt",
+         query=BUILD_Q, retrieve_query="build errors MSB3021 failed",
+         needles=['error MSB3021: Unable to copy file "C:\\Dev\\knd\\XXX.SimpleServiceBus\\bin\\Debug\\XXX.SimpleServiceBus.dll" to "bin\\Debug\\XXX.SimpleServiceBus.dll".',
+                  'Done building project "XXX.Monitoring.Service.csproj" -- FAILED.',
+                  "Build FAILED.",
+                  "11 Error(s)"],
+         notes="Jenkins console log of a failed MSBuild (.NET 3.5) solution build (JENKINS-7775, ~130 kB). Ground "
+               "truth: MsBuildParserTest reads this file for its MSB3021 errors; needles: the first error, the failed "
+               "project, the summary lines."),
+    dict(id="ci_log-09", kind="ci_log", repo="jenkinsci/analysis-model", commit=ANALYSIS,
+         paths=[AP + "issue37975.txt", AP + "maven-enforcer.log"],
+         query=BUILD_Q, retrieve_query="maven BUILD FAILURE errors",
+         needles=["MutableCacheEntry.java:79: error: malformed HTML",
+                  "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-javadoc-plugin:2.10.4:jar (attach-javadocs) on project cache2k-api",
+                  "[WARNING] Rule 4: org.apache.maven.plugins.enforcer.RequireUpperBoundDeps failed with message:",
+                  "[INFO] BUILD FAILURE"],
+         notes="Two Jenkins console logs of failed Maven builds (javadoc errors, JENKINS-37975; enforcer rule failure)."
+               + CONCAT_NOTE + " Ground truth: JavaDocParserTest (3 errors at line 79, first 'malformed HTML') and "
+               "MavenConsoleParserTest (the enforcer warning)."),
+    dict(id="ci_log-10", kind="ci_log", repo="buildkite/terminal-to-html", commit=T2H, path="fixtures/buildah-build.sh.raw",
+         query=BUILD_Q, retrieve_query=ERR_RQ,
+         needles=["potentially insufficient UIDs or GIDs available in user namespace (requested 0:42 for /etc/gshadow)",
+                  "Error: creating build container: copying system image from manifest list: writing blob",
+                  "Error: The command exited with status 1",
+                  "user command error: exit status 1"],
+         notes="Raw Buildkite job log (`_bk;t=` timestamps, ANSI colours, `---`/`^^^ +++` groups) of a failed "
+               "`buildah build`, kept as a rendering fixture. Needles: the root error, buildah's final error, the "
+               "agent's exit lines."),
+    dict(id="ci_log-11", kind="ci_log", repo="reviewdog/errorformat", commit=ERRFMT, path="fmts/testdata/sbt.in",
+         query=BUILD_Q, retrieve_query=ERR_RQ,
+         needles=["scalac.scala:6: missing argument list for method error in object Predef",
+                  "[error] (compile:compileIncremental) Compilation failed"],
+         notes="sbt 0.13 console of a failed Scala compile (dependency resolution [info] lines, 2 warnings, 1 error; "
+               "small, ~1.6k tokens). Ground truth: fmts/testdata/sbt.ok (error at scalac.scala:6 col 3)."),
+
+    # ---------------------------------------------------------------- raw test-runner text
+    dict(id="test_output-06", kind="test_output", repo="jstemmer/go-junit-report", commit=GJR, paths=GJR_FAILING,
+         query=FAILED_Q, retrieve_query=FAILED_Q,
+         needles=["fail_test.go:6: Error message",
+                  "--- FAIL: TestSubtests/Subtest#01 (0.00s)",
+                  "failing1/failing_test.go:15: undefined: x",
+                  "panic: init",
+                  "testing.go:1312: race detected during execution of test",
+                  "--- FAIL: TestFailWithStdoutAndTestOutput (0.00s)"],
+         notes="Raw `go test -v` outputs with failures (fail, subtests, build errors, panic, race, stdout) that "
+               "go-junit-report converts." + CONCAT_NOTE + " Ground truth: the matching testdata/NNN-report.xml "
+               "<failure>/<error> elements."),
+    dict(id="test_output-07", kind="test_output", repo="pytest-dev/pytest", commit=PYTEST,
+         path="doc/en/example/reportingdemo.rst", lines=[10, 725],
+         query=FAILED_Q, retrieve_query=FAILED_Q,
+         needles=["FAILED failure_demo.py::TestFailing::test_simple - assert 42 == 43",
+                  "FAILED failure_demo.py::TestRaises::test_raise - ValueError: demo error",
+                  "FAILED failure_demo.py::TestMoreErrors::test_z2_type_error - TypeError: c...",
+                  "============================ 44 failed in 0.12s ============================"],
+         notes="pytest session output of failure_demo.py (44 failures with full tracebacks, then the short test "
+               "summary), as the docs' demo records it (code block, indented 4 spaces). Needles: summary lines "
+               "(pytest's own ground truth) for three failures and the final count."),
+]
