@@ -515,3 +515,34 @@ CASES += [
                "summary), as the docs' demo records it (code block, indented 4 spaces). Needles: summary lines "
                "(pytest's own ground truth) for three failures and the final count."),
 ]
+
+LOGURU_OTHERS = ["tests/exceptions/output/others/" + n + ".txt" for n in (
+    "broken_but_decorated_repr catch_as_context_manager catch_as_decorator_with_parentheses "
+    "catch_as_decorator_without_parentheses catch_as_function catch_message exception_formatting_coroutine "
+    "exception_formatting_function exception_formatting_generator exception_in_property "
+    "handler_formatting_with_context_manager handler_formatting_with_decorator level_name level_number "
+    "message_formatting_with_context_manager message_formatting_with_decorator nested_with_reraise "
+    "sys_tracebacklimit sys_tracebacklimit_negative sys_tracebacklimit_none sys_tracebacklimit_unset").split()]
+
+CASES += [
+    dict(id="service_log-10", kind="service_log", repo="Delgan/loguru", commit=LOGURU, paths=LOGURU_OTHERS,
+         query=None, retrieve_query=ERR_RQ,
+         needles=["ValueError: Something went wrong (Foo)",
+                  "ValueError: Something went wrong (Bar)",
+                  "The above exception was the direct cause of the following exception:",
+                  'File "tests/exceptions/source/others/nested_with_reraise.py", line 14, in foo'],
+         notes="Python tracebacks and the log lines around them as loguru writes them (expected outputs of its "
+               "tests/exceptions/output/others/* without ANSI colours: catch/decorator variants, coroutine and "
+               "generator frames, re-raise chains, sys.tracebacklimit)." + CONCAT_NOTE
+               + " Needles: the non-ZeroDivisionError exception lines, the chaining marker and the innermost frame "
+               "of the re-raise chain."),
+    dict(id="test_output-08", kind="test_output", repo="kwilsonO/Square", commit=SQUARE,
+         path="README.md", lines=[468, 579],
+         query="Why did the test fail?", retrieve_query=ERR_RQ,
+         needles=["java.lang.IllegalStateException: Failed to load ApplicationContext",
+                  "Caused by: java.lang.ClassNotFoundException: javax.validation.ClockProvider",
+                  "at org.springframework.test.context.junit4.SpringJUnit4ClassRunner.createTest(SpringJUnit4ClassRunner.java:227)"],
+         notes="IntelliJ JUnit 4 runner output of a failing Spring test ('Error report of issue 2' in the README): one "
+               "failure with a long 'Caused by:' / '... N more' chain. Needles: the failure, its root cause, the "
+               "runner frame that created the test."),
+]
