@@ -240,6 +240,12 @@ def run_kinds(
             logger.info("kind %s declined (%s); trying the next", name, type(exc).__name__)
             skipped.append(f"{name}:declined")
             continue
+        except Exception:  # an engine bug must not cost the user their answer: log, fall back
+            if last:
+                raise
+            logger.exception("kind %s failed; trying the next", name)
+            skipped.append(f"{name}:failed")
+            continue
         reference = budget if budget is not None else count_tokens(result.text)
         if last or keeps_content(result.text, reference):
             return name, result, skipped

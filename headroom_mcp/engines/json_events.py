@@ -16,6 +16,7 @@ that hold the failure message and file:line.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -127,6 +128,14 @@ def record_status(record: Any) -> tuple[str, str | None] | None:
     return found
 
 
+def _group_key(record: dict[str, Any], fields: tuple[str, ...]) -> tuple[Any, ...]:
+    """The values of the grouping fields, made hashable (a field may hold an object)."""
+    return tuple(
+        json.dumps(v, sort_keys=True) if isinstance(v, dict | list) else v
+        for v in (record.get(k) for k in fields)
+    )
+
+
 def _rank(status: str) -> int:
     return (FAIL, WARN, SKIP, PASS, INFO).index(status)
 
@@ -218,7 +227,7 @@ def select_events(
     if sel.group_by:
         for i, record in enumerate(records):
             if isinstance(record, dict):
-                groups[tuple(record.get(k) for k in sel.group_by)].append(i)
+                groups[_group_key(record, sel.group_by)].append(i)
     seen: set[int] = set()
     focus_set = set(sel.focus)
     ranked = [
@@ -234,7 +243,7 @@ def select_events(
         sel.focus_shown += 1
         members = [i]
         if sel.group_by:
-            group_key = tuple(records[i].get(k) for k in sel.group_by)
+            group_key = _group_key(records[i], sel.group_by)
             members = _informative(records, groups[group_key], sel, key, i)
         if len(members) > 1:
             shown = _head_and_tail(members, i)
