@@ -19,13 +19,10 @@ from headroom_mcp.errors import ContentRejected, InvalidArgument, UnknownHash
 from headroom_mcp.kinds import KindDeclined, Options, kind_module
 from headroom_mcp.kinds.base import Embed
 from headroom_mcp.results import CompressResult, RetrieveResult, StatsResult
-from headroom_mcp.retrieval import (
-    find_parts,
-    matching_parts,
-    page_of_original,
-    search_everything,
-    whole_original,
-)
+from headroom_mcp.retrieval import find_parts, matching_parts
+from headroom_mcp.retrieval_pages import page_of_original, whole_original
+from headroom_mcp.retrieval_query import plan_query
+from headroom_mcp.retrieval_store import search_everything
 from headroom_mcp.router import KINDS, kind_from_name, rank_kinds
 from headroom_mcp.store import CcrStore
 from headroom_mcp.store.ccr import SHARED_ORIGIN
@@ -444,10 +441,10 @@ def retrieve(
                 _check_offset(offset), limit,
             )  # fmt: skip
     else:
-        hits, how = find_parts(settings, store, digest, query)
+        found = find_parts(settings, store, digest, plan_query(query), content)
         result = matching_parts(
-            original.short, original.kind, content, original.tokens, query, hits, total_units,
-            max_tokens or settings.retrieve_tokens, how,
+            original.short, original.kind, content, original.tokens, query, found, total_units,
+            max_tokens or settings.retrieve_tokens, _check_offset(offset),
         )  # fmt: skip
     store.record_event(
         "retrieve",

@@ -1,181 +1,209 @@
-"""Finding the parts of stored originals that answer a query, and showing them.
+"""Finding the parts of one stored original that answer a query, and showing them.
 
-Keyword ranking (FTS5 BM25) is fused with embedding neighbours by reciprocal rank when the
-semantic index has them; every result says which search it used. Parts come back in original
-order, each under a `[headroom: location]` line, neighbouring parts as one block.
+Ranking fuses, by reciprocal rank, three lists: keyword matches (FTS5 BM25 over each word's
+forms), the units the original's kind tagged as errors or warnings when the question asks
+about those, and embedding neighbours (vectors computed on demand for this original's units
+when the background indexer has not reached them). Parts are whole units of their kind; a part
+inside a stack trace or test failure is widened to the whole failure block. They come back in
+original order under `[headroom: location]` lines, as many as fit the budget, with a last line
+saying how many more match and how to page. Nothing matching is never an empty answer: the
+closest parts come back, marked as weak matches.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import re
+import time
+from dataclasses import dataclass
 
-from headroom_mcp.config import Settings, load_settings
+from headroom_mcp.config import Settings
 from headroom_mcp.context import worker_for
-from headroom_mcp.engines.base import MARKER_PREFIX, query_terms
+from headroom_mcp.engines.base import MARKER_PREFIX
 from headroom_mcp.engines.log_lines import template_of
-from headroom_mcp.errors import InvalidArgument
-from headroom_mcp.results import OriginalMatch, RetrievedPart, RetrieveResult
-from headroom_mcp.store import CcrStore, StoredOriginal, UnitHit
+from headroom_mcp.results import RetrievedPart, RetrieveResult
+from headroom_mcp.retrieval_query import QueryPlan, stem
+from headroom_mcp.store import CcrStore, UnitHit
 from headroom_mcp.tokens import count_tokens
 
-DEFAULT_RETRIEVE_TOKENS = 2000
-
-
-MAX_RETRIEVE_PARTS = 40
-
-
-RETRIEVE_SHARE_OF_BEST = 0.5  # parts scoring under this share of the best match are left out
-
-
 RRF_K = 60  # reciprocal-rank fusion constant (Cormack et al.)
-
-
+TAG_WEIGHT = 0.8  # an error-tagged unit weighs a little less than a keyword match
 VECTOR_CANDIDATES = 50
+MAX_PARTS = 60
+PART_OVERHEAD_TOKENS = 12  # the location line of a part
+ON_DEMAND_SECONDS = 0.15  # embedding done inside a retrieve call, at most
+ON_DEMAND_UNITS = 48
+BLOCK_WINDOW_LINES = 300  # lines around a part searched for the failure block it sits in
+WEAK_PARTS = 8
+_ERRORISH_RE = re.compile(
+    r"\b(error|errors|fail\w*|exception|fatal|panic|traceback|critical|severe|warn\w*)\b", re.I
+)
 
 
-MAX_ORIGINALS_FOUND = 10
+@dataclass(frozen=True)
+class Found:
+    """Ranked units and how they were found; `weak` when nothing matched the query."""
+
+    hits: list[UnitHit]
+    how: str
+    weak: bool = False
+    searched: int = 0
 
 
-SNIPPET_CHARS = 600
+def _fuse(rankings: list[tuple[list[UnitHit], float]]) -> list[UnitHit]:
+    fused: dict[int, tuple[float, UnitHit]] = {}
+    for ranking, weight in rankings:
+        for rank, hit in enumerate(ranking):
+            score, first = fused.get(hit.seq, (0.0, hit))
+            fused[hit.seq] = (score + weight / (RRF_K + rank + 1), first)
+    ordered = sorted(fused.values(), key=lambda p: -p[0])
+    return [UnitHit(h.seq, h.start, h.end, h.location, score) for score, h in ordered]
 
 
-def find_everywhere(
-    store: CcrStore, query: str
-) -> tuple[list[tuple[StoredOriginal, UnitHit]], str]:
-    """Best unit per original across the store: BM25 and nearest neighbours fused by rank."""
-    lexical = store.search_all(query_terms(query), MAX_ORIGINALS_FOUND * 3)
-    worker = worker_for(load_settings(), store)
-    vector = worker.embed_query(query) if worker is not None else None
-    if vector is None:
-        return lexical[:MAX_ORIGINALS_FOUND], "lexical"
-    nearest: list[tuple[StoredOriginal, UnitHit]] = []
-    seen: set[str] = set()
-    for original, hit in store.nearest_anywhere(vector, VECTOR_CANDIDATES):
-        if original.digest not in seen:
-            seen.add(original.digest)
-            nearest.append((original, hit))
-    fused: dict[str, tuple[float, StoredOriginal, UnitHit]] = {}
-    for ranking in (lexical, nearest):
-        for rank, (original, hit) in enumerate(ranking):
-            score, _, best = fused.get(original.digest, (0.0, original, hit))
-            fused[original.digest] = (score + 1.0 / (RRF_K + rank + 1), original, best)
-    ordered = sorted(fused.values(), key=lambda item: -item[0])
-    return [(o, h) for _, o, h in ordered][:MAX_ORIGINALS_FOUND], "hybrid (keywords + embeddings)"
+def find_parts(
+    settings: Settings, store: CcrStore, digest: str, plan: QueryPlan, content: str
+) -> Found:
+    """The units of one original that answer the query, best first."""
+    rankings: list[tuple[list[UnitHit], float]] = []
+    labels: list[str] = []
+    lexical = store.search_units(digest, plan.match)
+    if lexical:
+        rankings.append((lexical, 1.0))
+        labels.append("keywords")
+    if plan.errors or plan.warnings:
+        tagged = store.search_units(digest, plan.tag_match)
+        if tagged:
+            rankings.append((tagged, TAG_WEIGHT))
+            labels.append("error units" if plan.errors else "warning units")
+    vector_note = _vector_ranking(settings, store, digest, plan, content, lexical, rankings)
+    if vector_note == "embeddings":
+        labels.append("embeddings")
+    if rankings:
+        how = " + ".join(labels) + (f" ({vector_note})" if vector_note != "embeddings" else "")
+        fused = _fuse(rankings)
+        return Found(_by_coverage(fused, plan, content, store.all_units(digest)), how)
+    return _weak(store, digest, plan, content, vector_note)
 
 
-def search_everything(
-    store: CcrStore, query: str, max_tokens: int | None, client: str | None
-) -> RetrieveResult:
-    """Originals matching `query` across the whole store (every agent's, every session's)."""
-    budget = max_tokens or DEFAULT_RETRIEVE_TOKENS
-    found, how = find_everywhere(store, query)
-    blocks: list[str] = []
-    matches: list[OriginalMatch] = []
-    spent = 0
-    for original, hit in found:
-        stored = dt.datetime.fromtimestamp(original.created_at, dt.UTC)
-        snippet = store.slice_of(original.digest, hit.start, hit.end)
-        if len(snippet) > SNIPPET_CHARS:
-            snippet = snippet[:SNIPPET_CHARS] + f"…{MARKER_PREFIX}: part cut]"
-        block = (
-            f'{MARKER_PREFIX}: hash="{original.short}" · {original.kind} · {original.tokens:,} '
-            f"tokens · stored {stored:%Y-%m-%d %H:%M} UTC · {hit.location}]\n{snippet}"
-        )
-        cost = count_tokens(block)
-        if matches and spent + cost > budget:
-            break
-        blocks.append(block)
-        spent += cost
-        matches.append(
-            OriginalMatch(original.short, original.kind, original.tokens,
-                          stored.isoformat(timespec="seconds"), hit.location)
-        )  # fmt: skip
-    if not matches:
-        text = (
-            f'{MARKER_PREFIX}: nothing stored matches "{query}" by keyword. Rephrase with words '
-            "the content would contain.]"
-        )
-    else:
-        text = "\n".join(blocks)
-    store.record_event("retrieve", kind=None, digest=None, tokens_before=0,
-                       tokens_after=count_tokens(text), client=client)  # fmt: skip
-    return RetrieveResult(
-        None, "search", text, False, query, how, [], len(found), 0, 0,
-        count_tokens(text), matches,
-    )  # fmt: skip
+COMMON_SHARE = 0.5  # a word in more than this share of the units tells them apart little
+ENOUGH = 3  # strong matches that make weaker ones padding
 
 
-PAGE_MAX_CHARS = 80_000  # a page, doubled (JSON text and structured content) and escaped,
-# stays under the 1 MiB message limit of MCP clients
-PAGE_FOOTER_TOKENS = 60  # room left in a page for the line that names the next call
+def coverage(text: str, words: list[str]) -> int:
+    """How many of `words` a unit holds (a word's stem as part of a word)."""
+    lowered = text.lower()
+    return sum(1 for w in words if w in lowered)
 
 
-def whole_original(
-    short: str, kind: str, content: str, tokens: int, total_units: int, max_tokens: int | None
-) -> RetrieveResult:
-    if max_tokens is None or tokens <= max_tokens:
-        return RetrieveResult(
-            short, kind, content, True, None, "none", [], 0, total_units, tokens, tokens,
-            original_chars=len(content),
-        )  # fmt: skip
-    return page_of_original(short, kind, content, tokens, total_units, 0, max_tokens)
+def _by_coverage(
+    hits: list[UnitHit], plan: QueryPlan, content: str, units: list[UnitHit]
+) -> list[UnitHit]:
+    """Units holding (nearly) all the query's telling words first, then the rest by fused
+    rank. Words found in most units ("customer" in every record, "py" in every path) do not
+    count. When some unit holds every telling word, the query named something exact (an id, a
+    name): the rest are left out rather than padding the answer."""
+    forms = [stem(w) if w.isalpha() else w for w in plan.words]
+    if not forms or not hits:
+        return hits
+    sample = units[:: max(1, len(units) // 400)]
+    texts = [f"{u.location}\n{content[u.start : u.end]}".lower() for u in sample]
+    telling = [f for f in forms if sum(1 for t in texts if f in t) <= COMMON_SHARE * len(texts)]
+    if not telling:
+        return hits
+    held = {h.seq: coverage(f"{h.location}\n{content[h.start : h.end]}", telling) for h in hits}
+    best = max(held.values())
+    if best == 0:
+        return hits
+    needed = best if len(telling) <= 2 else max(1, -(-best * 3 // 5))
+    strong = [h for h in hits if held[h.seq] >= needed]
+    if not (plan.errors or plan.warnings) and (best >= len(telling) or len(strong) >= ENOUGH):
+        return strong
+    return strong + [h for h in hits if held[h.seq] < needed]
 
 
-def page_of_original(
-    short: str,
-    kind: str,
+def _vector_ranking(
+    settings: Settings,
+    store: CcrStore,
+    digest: str,
+    plan: QueryPlan,
     content: str,
-    tokens: int,
-    total_units: int,
-    offset: int,
-    page_tokens: int,
-) -> RetrieveResult:
-    """The characters of the original from `offset` on, at most `page_tokens` tokens (and
-    PAGE_MAX_CHARS), ending at a line end when one is near; `next_offset` is where the next
-    page starts, None on the last. Pages are exact slices, so they join to the original."""
-    if offset > len(content):
-        raise InvalidArgument(
-            f"offset={offset} is past the end of {short}, which has {len(content):,} "
-            f'characters. Start again at headroom_retrieve(hash="{short}", offset=0).'
-        )
-    end = _page_end(content, offset, max(1, page_tokens - PAGE_FOOTER_TOKENS))
-    page = content[offset:end]
-    next_offset = end if end < len(content) else None
-    return RetrieveResult(
-        short, kind, page, offset == 0 and next_offset is None, None, "none", [], 0,
-        total_units, tokens, count_tokens(page), offset=offset, next_offset=next_offset,
-        original_chars=len(content),
-    )  # fmt: skip
+    lexical: list[UnitHit],
+    rankings: list[tuple[list[UnitHit], float]],
+) -> str:
+    """Add embedding neighbours to `rankings` when the model is loaded, embedding this
+    original's units on demand (within ON_DEMAND_SECONDS) if the indexer has not; returns
+    "embeddings" when it did, else why not."""
+    worker = worker_for(settings, store)
+    if worker is None:
+        return "embeddings off"
+    if not worker.ready.is_set():
+        return "the embedding model is still loading"
+    query_text = " ".join(plan.words) or "error"
+    vector = worker.embed_query(query_text)
+    if vector is None:
+        return "the embedding model is still loading"
+    units = store.all_units(digest)
+    wanted = [h.seq for h in lexical[:ON_DEMAND_UNITS]]
+    wanted += [u.seq for u in units if u.seq not in set(wanted)][: ON_DEMAND_UNITS * 4]
+    missing = store.units_without_vectors(digest, wanted)
+    if missing:
+        by_seq = {u.seq: u for u in units}
+        deadline = time.monotonic() + ON_DEMAND_SECONDS
+        rows = [(uid, digest, content[by_seq[seq].start : by_seq[seq].end]) for uid, seq in missing]
+        worker.embed_now(rows, deadline)
+    nearest = store.nearest_units(digest, vector, VECTOR_CANDIDATES)
+    if not nearest:
+        return "no part embedded yet"
+    rankings.append((nearest, 1.0))
+    return "embeddings"
 
 
-def _page_end(content: str, offset: int, page_tokens: int) -> int:
-    end = min(len(content), offset + PAGE_MAX_CHARS)
-    if count_tokens(content[offset:end]) > page_tokens:
-        low, high = offset + 1, end  # the largest end whose slice fits: token counts grow
-        while low < high:
-            mid = (low + high + 1) // 2
-            if count_tokens(content[offset:mid]) <= page_tokens:
-                low = mid
-            else:
-                high = mid - 1
-        end = low
-    if end < len(content):
-        newline = content.rfind("\n", offset + (end - offset) // 2, end)
-        if newline != -1:
-            end = newline + 1
-    return max(end, offset + 1)
+def _weak(store: CcrStore, digest: str, plan: QueryPlan, content: str, note: str) -> Found:
+    """No keyword, tag or vector match: rank every unit by how many query words' stems it
+    contains as parts of words, then by error words; the best few come back, marked weak."""
+    units = store.all_units(digest)
+    stems = [stem(w)[:5] for w in plan.words if len(w) >= 3]
+
+    def closeness(hit: UnitHit) -> tuple[int, int, int]:
+        text = content[hit.start : hit.end].lower()
+        shared = sum(1 for s in stems if s in text)
+        errorish = 1 if _ERRORISH_RE.search(text) else 0
+        return (shared, errorish, -hit.seq)
+
+    ranked = sorted(units, key=closeness, reverse=True)[:WEAK_PARTS]
+    hits = [UnitHit(h.seq, h.start, h.end, h.location, 0.0) for h in ranked]
+    return Found(hits, f"no match; closest parts by word fragments ({note})", True, len(units))
 
 
-def head_within(content: str, room: int) -> str:
-    lines = content.split("\n")
-    kept = []
-    for line in lines:
-        cost = count_tokens(line) + 1
-        if cost > room:
+def widen_to_block(content: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened to the whole failure block (stack trace, test failure, compiler
+    error) it overlaps, so a part never shows a trace without its exception or frames."""
+    from headroom_mcp.engines.failure_blocks import find_failure_blocks, strip_ansi
+
+    before = start
+    for _ in range(BLOCK_WINDOW_LINES // 3):
+        before = content.rfind("\n", 0, max(0, before - 1)) + 1
+        if before == 0:
             break
-        kept.append(line)
-        room -= cost
-    return "\n".join(kept)
+    after = end
+    for _ in range(BLOCK_WINDOW_LINES):
+        nxt = content.find("\n", after + 1)
+        if nxt == -1:
+            after = len(content)
+            break
+        after = nxt
+    window = content[before:after]
+    lines = window.split("\n")
+    offsets = [0]
+    for line in lines[:-1]:
+        offsets.append(offsets[-1] + len(line) + 1)
+    blocks = find_failure_blocks([strip_ansi(line) for line in lines])
+    for block in blocks:
+        first = before + offsets[block.first]
+        last_line = lines[block.last]
+        last = before + offsets[block.last] + len(last_line)
+        if first < end and last > start:
+            start, end = min(start, first), max(end, last)
+    return start, end
 
 
 def matching_parts(
@@ -184,114 +212,83 @@ def matching_parts(
     content: str,
     tokens: int,
     query: str,
-    hits: list[UnitHit],
+    found: Found,
     total_units: int,
-    max_tokens: int | None,
-    how: str = "lexical",
+    budget: int,
+    offset: int = 0,
 ) -> RetrieveResult:
-    budget = max_tokens or DEFAULT_RETRIEVE_TOKENS
-    if not hits:
-        note = (
-            f'{MARKER_PREFIX}: no part of {short} contains the words of "{query}" '
-            f"(searched {total_units} parts by keyword). Rephrase with words that appear in "
-            f'the content, or call headroom_retrieve(hash="{short}") for all of it]'
-        )
-        return RetrieveResult(
-            short,
-            kind,
-            note,
-            False,
-            query,
-            how,
-            [],
-            0,
-            total_units,
-            tokens,
-            count_tokens(note),
-        )
-    best = hits[0].score
-    chosen: list[UnitHit] = []
+    """The best parts from rank `offset` on, whole and widened to failure blocks, as many as
+    fit `budget` tokens, shown in original order; a last line says what else matches."""
+    spans: list[tuple[int, int, str, UnitHit]] = []
     shapes: set[str] = set()
     spent = 0
-    for hit in hits:
-        if len(chosen) >= MAX_RETRIEVE_PARTS or hit.score < RETRIEVE_SHARE_OF_BEST * best:
+    considered = offset
+    for hit in found.hits[offset:]:
+        if len(spans) >= MAX_PARTS:
             break
-        text = content[hit.start : hit.end]
-        shape = template_of(text)  # the same line again with other numbers or ids adds little
-        if shape in shapes:
-            continue
-        cost = count_tokens(text) + 12
-        if spent + cost > budget and chosen:
-            continue
-        chosen.append(hit)
-        shapes.add(shape)
+        start, end = widen_to_block(content, hit.start, hit.end)
+        text = content[start:end]
+        if "\n" not in text.strip():
+            shape = template_of(text)  # the same line again with other numbers adds little
+            if shape in shapes:
+                considered += 1
+                continue
+            shapes.add(shape)
+        if any(s < end and start < e for s, e, _, _ in spans):
+            considered += 1
+            continue  # already inside a widened part
+        cost = count_tokens(text) + PART_OVERHEAD_TOKENS
+        if spans and spent + cost > budget:
+            break
+        where = hit.location
+        if (start, end) != (hit.start, hit.end):
+            first = content.count("\n", 0, start) + 1
+            last = first + content.count("\n", start, end)
+            where = f"lines {first}-{last}, the failure block around {hit.location}"
+        spans.append((start, end, where, hit))
         spent += cost
-    chosen.sort(key=lambda h: h.seq)
-    blocks = [
-        f"{MARKER_PREFIX}: {where}]\n{content[start:end]}"
-        for where, start, end in merge_adjacent(chosen)
-    ]
-    if len(chosen) == 1 and count_tokens(blocks[0]) > budget:
+        considered += 1
+    blocks = _render(content, sorted(spans), budget)
+    remaining = len(found.hits) - considered
+    lines: list[str] = []
+    if found.weak:
+        lines.append(
+            f'{MARKER_PREFIX}: no part of {short} contains the words of "{query}"; the '
+            f"{len(spans)} closest of {found.searched} parts follow (weak matches). Ask with "
+            f'words the content would contain, or headroom_retrieve(hash="{short}") for all]'
+        )
+    lines += blocks
+    if remaining > 0 and not found.weak:
+        hint = query.replace('"', "'")
+        lines.append(
+            f"{MARKER_PREFIX}: {len(spans)} of {len(spans) + remaining} matching parts shown "
+            f'(ranked by {found.how}) · the next: headroom_retrieve(hash="{short}", '
+            f'query="{hint}", offset={considered}) · or narrow the query]'
+        )
+    text = "\n".join(lines)
+    parts = [RetrievedPart(where, s, e) for s, e, where, _ in sorted(spans)]
+    return RetrieveResult(
+        short, kind, text, False, query, found.how, parts, 0 if found.weak else len(found.hits),
+        total_units, tokens, count_tokens(text), offset=offset,
+        next_offset=considered if remaining > 0 and not found.weak else None,
+        original_chars=len(content),
+    )  # fmt: skip
+
+
+def _render(content: str, spans: list[tuple[int, int, str, UnitHit]], budget: int) -> list[str]:
+    """Each part under its location line; touching parts as one block of original text."""
+    merged: list[tuple[int, int, str]] = []
+    for start, end, where, _ in spans:
+        if merged and start <= merged[-1][1] + 1:
+            first_where = merged[-1][2].split(" … ")[0]
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]), f"{first_where} … {where}")
+        else:
+            merged.append((start, end, where))
+    blocks = [f"{MARKER_PREFIX}: {where}]\n{content[start:end]}" for start, end, where in merged]
+    if len(blocks) == 1 and count_tokens(blocks[0]) > budget:
+        from headroom_mcp.retrieval_pages import head_within
+
         blocks = [
             head_within(blocks[0], budget) + f"\n{MARKER_PREFIX}: part cut at {budget} tokens]"
         ]
-    text = "\n".join(blocks)
-    parts = [RetrievedPart(h.location, h.start, h.end) for h in chosen]
-    return RetrieveResult(
-        short,
-        kind,
-        text,
-        False,
-        query,
-        how,
-        parts,
-        len(hits),
-        total_units,
-        tokens,
-        count_tokens(text),
-    )
-
-
-def find_parts(
-    settings: Settings, store: CcrStore, digest: str, query: str
-) -> tuple[list[UnitHit], str]:
-    """Units matching `query`: BM25 and embedding neighbours fused by reciprocal rank, or BM25
-    alone while embeddings are off, loading or pending; the label says which."""
-    lexical = store.search_units(digest, query_terms(query))
-    worker = worker_for(settings, store)
-    if worker is None:
-        return lexical, "lexical"
-    vector = worker.embed_query(query)
-    if vector is None:
-        return lexical, "lexical (the embedding model is still loading)"
-    nearest = store.nearest_units(digest, vector, VECTOR_CANDIDATES)
-    pending = store.pending_embeddings(digest)
-    if not nearest:
-        return lexical, f"lexical ({pending} parts not embedded yet)"
-    fused: dict[int, tuple[float, UnitHit]] = {}
-    for ranking in (lexical, nearest):
-        for rank, hit in enumerate(ranking):
-            score, _ = fused.get(hit.seq, (0.0, hit))
-            fused[hit.seq] = (score + 1.0 / (RRF_K + rank + 1), hit)
-    hits = [
-        UnitHit(h.seq, h.start, h.end, h.location, score)
-        for score, h in sorted(fused.values(), key=lambda p: -p[0])
-    ]
-    label = "hybrid (keywords + embeddings)"
-    return hits, label + (f"; {pending} parts not embedded yet" if pending else "")
-
-
-def merge_adjacent(hits: list[UnitHit]) -> list[tuple[str, int, int]]:
-    """(location, start, end) blocks; neighbouring units become one block of original text, so
-    what lies between them (a blank line, a closing fence) is shown as it was."""
-    blocks: list[tuple[str, int, int]] = []
-    prev: UnitHit | None = None
-    for hit in hits:
-        if prev is not None and hit.seq == prev.seq + 1 and blocks:
-            where, start, _ = blocks[-1]
-            first = where.split(" … ")[0]
-            blocks[-1] = (f"{first} … {hit.location}", start, hit.end)
-        else:
-            blocks.append((hit.location, hit.start, hit.end))
-        prev = hit
     return blocks

@@ -39,7 +39,7 @@ def test_code_units_are_symbols_with_their_names_indexed():
 def test_a_function_is_retrieved_by_its_name_in_plain_words():
     result = compress(sample("code/json_decoder.py"))
     back = retrieve(result.hash, query="how does raw decode handle extra data")
-    assert back.parts[0].location.startswith(("raw_decode", "decode"))
+    assert any(p.location.startswith("raw_decode") for p in back.parts)
     assert "def raw_decode(self, s, idx=0):" in back.content
 
 

@@ -326,29 +326,78 @@ class CcrStore:
         row = self._conn().execute("SELECT COUNT(*) FROM units WHERE digest = ?", (digest,))
         return int(row.fetchone()[0])
 
-    def search_units(self, digest: str, terms: Sequence[str]) -> list[UnitHit]:
-        """Units of one original matching any of `terms`, best BM25 first."""
-        if not terms:
+    def search_units(self, digest: str, match: str, limit: int = MAX_SEARCH_HITS) -> list[UnitHit]:
+        """Units of one original matching the FTS5 expression `match`, best BM25 first."""
+        if not match:
             return []
-        words = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        expression = f'scope:"{scope_token(digest)}" AND ({words})'
+        expression = f'scope:"{scope_token(digest)}" AND ({match})'
+        try:
+            rows = (
+                self._conn()
+                .execute(
+                    "SELECT u.seq, u.start_char, u.end_char, u.location, "
+                    "bm25(unit_fts, 1.0, 0.0) FROM unit_fts JOIN units u ON u.id = unit_fts.rowid "
+                    "WHERE unit_fts MATCH ? ORDER BY rank LIMIT ?",
+                    (expression, limit),
+                )
+                .fetchall()
+            )
+        except db.driver().OperationalError as exc:  # an expression FTS5 cannot parse
+            logger.info("unit search failed: %s", exc)
+            return []
+        return [UnitHit(r[0], r[1], r[2], r[3], -float(r[4])) for r in rows]
+
+    def stored_by(self, digest: str) -> str | None:
+        """The client that first stored this original (from the events table), if known."""
+        row = (
+            self._conn()
+            .execute(
+                "SELECT client FROM events WHERE digest = ? AND op = 'compress' "
+                "AND client IS NOT NULL ORDER BY id LIMIT 1",
+                (digest,),
+            )
+            .fetchone()
+        )
+        return str(row[0]) if row else None
+
+    def all_units(self, digest: str) -> list[UnitHit]:
+        """Every unit of one original, in order (score 0): the pool for weak matches."""
         rows = (
             self._conn()
             .execute(
-                "SELECT u.seq, u.start_char, u.end_char, u.location, bm25(unit_fts, 1.0, 0.0) "
-                "FROM unit_fts JOIN units u ON u.id = unit_fts.rowid "
-                "WHERE unit_fts MATCH ? ORDER BY rank LIMIT ?",
-                (expression, MAX_SEARCH_HITS),
+                "SELECT seq, start_char, end_char, location FROM units WHERE digest = ? "
+                "ORDER BY seq",
+                (digest,),
             )
             .fetchall()
         )
-        return [UnitHit(r[0], r[1], r[2], r[3], -float(r[4])) for r in rows]
+        return [UnitHit(r[0], r[1], r[2], r[3], 0.0) for r in rows]
 
-    def search_all(self, terms: Sequence[str], limit: int) -> list[tuple[StoredOriginal, UnitHit]]:
-        """The best-matching unit of each original that matches any term, best first."""
-        if not terms:
+    def units_without_vectors(self, digest: str, seqs: Sequence[int]) -> list[tuple[int, int]]:
+        """(unit id, seq) of the given units of one original that have no vector yet."""
+        conn = self._conn()
+        if not seqs:
             return []
-        words = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        marks = ",".join("?" * len(seqs))
+        rows = conn.execute(
+            f"SELECT id, seq FROM units WHERE digest = ? AND seq IN ({marks})",
+            (digest, *seqs),
+        ).fetchall()
+        if not has_vector_table(conn):
+            return [(int(r[0]), int(r[1])) for r in rows]
+        done = {
+            int(r[0])
+            for r in conn.execute(
+                f"SELECT unit_id FROM unit_vec WHERE unit_id IN ({','.join('?' * len(rows))})",
+                [r[0] for r in rows],
+            ).fetchall()
+        } if rows else set()  # fmt: skip
+        return [(int(r[0]), int(r[1])) for r in rows if int(r[0]) not in done]
+
+    def search_all(self, match: str, limit: int) -> list[tuple[StoredOriginal, UnitHit]]:
+        """The best-matching unit of each original matching the FTS5 expression, best first."""
+        if not match:
+            return []
         expire_before = time.time() - self.ttl_seconds
         rows = (
             self._conn()
@@ -358,7 +407,7 @@ class CcrStore:
                 "FROM unit_fts JOIN units u ON u.id = unit_fts.rowid "
                 "JOIN originals o ON o.digest = u.digest "
                 "WHERE unit_fts MATCH ? AND o.last_used_at >= ? ORDER BY rank LIMIT ?",
-                (f"text: ({words})", expire_before, MAX_SEARCH_HITS * 5),
+                (f"text: ({match})", expire_before, MAX_SEARCH_HITS * 5),
             )
             .fetchall()
         )

@@ -189,6 +189,26 @@ class EmbeddingWorker:
             return None
         return to_blob(self.embedder.embed([text])[0])
 
+    def embed_now(self, rows: list[tuple[int, str, str]], deadline: float) -> int:
+        """Embed these (unit id, digest, text) rows in the caller's thread, a small batch at a
+        time until `deadline` (time.monotonic), and save them: a retrieve on an original the
+        background indexer has not reached yet still ranks by meaning. Returns how many."""
+        done = 0
+        for first in range(0, len(rows), BATCH_UNITS):
+            if time.monotonic() >= deadline:
+                break
+            batch = rows[first : first + BATCH_UNITS]
+            vectors = self.embedder.embed([text for _, _, text in batch])
+            self.store.save_vectors(
+                [
+                    (uid, digest, to_blob(v))
+                    for (uid, digest, _), v in zip(batch, vectors, strict=True)
+                ],
+                self.embedder.dimension,
+            )
+            done += len(batch)
+        return done
+
     def drain_once(self) -> int:
         """Embed one batch; returns how many units it embedded."""
         batch = self.store.claim_for_embedding(BATCH_UNITS)
