@@ -36,6 +36,12 @@ from headroom_mcp.engines.failure_blocks import (
     shorten_block,
     summary_lines,
 )
+from headroom_mcp.engines.failure_warnings import (
+    Warning_,
+    find_warnings,
+    group_warnings,
+    says_warning,
+)
 from headroom_mcp.engines.log_lines import template_of
 from headroom_mcp.tokens import count_tokens, estimate_tokens
 
@@ -66,6 +72,8 @@ class Parsed:
     ansi: bool
     failed: list[int]  # rows that say a step failed (FAILED_STEP_RE)
     groups: dict[str, list[FailureBlock]] = field(default_factory=dict)
+    warnings: list[Warning_] = field(default_factory=list)
+    warning_groups: dict[str, list[Warning_]] = field(default_factory=dict)  # by message
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,12 +87,16 @@ def parse(content: str) -> Parsed:
     bodies = [bl.body_of(text) for text in texts]
     blocks = find_failure_blocks(texts)
     in_block = {k for b in blocks for k in range(b.first, b.last + 1)}
-    noise = [None if i in in_block else bl.noise_kind(raw[i], bodies[i]) for i in range(len(raw))]
+    warnings = find_warnings(texts, in_block)
+    said = in_block | {k for w in warnings for k in range(w.first, w.last + 1)}
+    noise = [None if i in said else bl.noise_kind(raw[i], bodies[i]) for i in range(len(raw))]
     failed = [i for i, body in enumerate(bodies) if bl.FAILED_STEP_RE.search(body)]
     parsed = Parsed(raw, texts, bodies, noise, blocks, summary_lines(texts),
                     bl.find_steps(bodies), "\x1b" in content, failed)  # fmt: skip
     for block in blocks:
         parsed.groups.setdefault(block.signature, []).append(block)
+    parsed.warnings = warnings
+    parsed.warning_groups = group_warnings(warnings)
     return parsed
 
 
@@ -127,11 +139,13 @@ def _header(p: Parsed) -> str:
     failing = [s.title for s in _failing_steps(p)][:3]
     blocks = f"{len(p.blocks)} failure blocks ({distinct} distinct{': ' + kinds if kinds else ''})"
     parts = [f"{len(p.raw)} lines", blocks]
+    if p.warnings:
+        parts.append(f"{len(p.warnings)} warnings ({len(p.warning_groups)} distinct)")
     if failing:
         parts.append("failing step: " + "; ".join(failing))
     return (
         f"{MARKER_PREFIX} build: {', '.join(parts)}. Shown: failures, failing step, errors, "
-        "summary and exit status; progress, downloads and passing tests are counted]"
+        "warnings, summary and exit status; progress, downloads and passing tests are counted]"
     )
 
 
@@ -153,13 +167,21 @@ def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
             if other.headline not in seen:  # the same failure with another message
                 seen.add(other.headline)
                 order.append([next(k for k in other.important if other.headline in p.texts[k])])
+    asks_warnings = bool(query and _WARN_QUERY_RE.search(query))
+    by_key, by_message, whole = _warning_rows(p)
+    if asks_warnings:  # each kind of warning, then each distinct message, before the rest
+        order += [[i] for i in by_key]
     order += [list(b.important) for b in firsts]
     summaries = _distinct(p, reversed(p.summaries))[:MAX_SUMMARY_LINES]
     order += [[i] for i in summaries]
+    if asks_warnings:
+        order += [[i] for i in by_message] + whole
     order += [[s.first] for s in _failing_steps(p)]
     order += [[i] for i in p.failed]
     order += [[i] for i in _query_rows(p, query)]
     order += [[i] for i in _error_rows(p)]
+    if not asks_warnings:
+        order += [[i] for i in by_key[:MAX_WARNING_KINDS]]
     order += [[s.first] for s in p.steps[:MAX_STEP_HEADERS]]  # the job's outline
     head = [i for i, kind in enumerate(p.noise) if kind is None and p.texts[i].strip()]
     order += [head[:HEAD_LINES]]
@@ -167,6 +189,21 @@ def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
     order += [head[-TAIL_LINES:]]
     order += [head]  # a short log: everything but the noise
     return order
+
+
+_WARN_QUERY_RE = re.compile(r"(?i)\bwarn|\bdeprecat|\blint")
+MAX_WARNING_KINDS = 10  # warnings shown unasked: one of each kind
+
+
+def _warning_rows(p: Parsed) -> tuple[list[int], list[int], list[list[int]]]:
+    """The first warning of each kind (message with names masked), of each distinct message,
+    and the whole block (source excerpt, caret, notes) of each distinct message."""
+    firsts = [members[0] for members in p.warning_groups.values()]
+    kinds: dict[str, int] = {}
+    for w in firsts:
+        kinds.setdefault(w.key, w.row)
+    whole = [list(range(w.first, w.last + 1)) for w in firsts if w.last > w.first]
+    return list(kinds.values()), [w.row for w in firsts], whole
 
 
 def _distinct(p: Parsed, rows: Iterable[int]) -> list[int]:
@@ -264,6 +301,7 @@ def _render(p: Parsed, header: str, keep: list[int]) -> str:
     out = [header]
     prev = -1
     repeats = {members[0].first: members for members in p.groups.values() if len(members) > 1}
+    again = {ws[0].row: ws for ws in p.warning_groups.values() if len(ws) > 1}
     for i in sorted(set(keep)):
         if i > prev + 1:
             out.append(_gap_marker(p, prev + 1, i - 1))
@@ -274,10 +312,19 @@ def _render(p: Parsed, header: str, keep: list[int]) -> str:
             more = "…" if len(members) > 6 else ""
             out.append(f"{MARKER_PREFIX}: the failure below occurs {len(members)} times; "
                        f"again at lines {where}{more}]")  # fmt: skip
+        if i in again:
+            out.append(_again_marker(again[i]))
         prev = i
     if prev < len(p.raw) - 1:
         out.append(_gap_marker(p, prev + 1, len(p.raw) - 1))
     return "\n".join(out)
+
+
+def _again_marker(warnings: list[Warning_]) -> str:
+    places = [w.where if w.where else f"line {w.row + 1}" for w in warnings[1:]]
+    shown = ", ".join(dict.fromkeys(places[:8]))
+    more = "…" if len(places) > 8 else ""
+    return f"{MARKER_PREFIX}: this warning occurs {len(warnings)} times; also at {shown}{more}]"
 
 
 def _gap_marker(p: Parsed, first: int, last: int) -> str:
@@ -302,7 +349,9 @@ _STRONG_RE = re.compile(
     r"|^~~~ \S|^\^\^\^ \+\+\+$"
 )
 _BUILD_LINE_RE = re.compile(
-    r"^\[(INFO|WARNING|ERROR)\] |^\s*(Compiling|Downloading|Downloaded|Finished|Running|"
+    r"^\[(INFO|WARNING|ERROR)\] |^\[(info|warn|error|success)\] "
+    r"|^\s*\[(javac|exec|echo|junit|mkdir|copy|delete|jar|csc|msbuild)\] "
+    r"|^\s*(Compiling|Downloading|Downloaded|Finished|Running|"
     r"Installing|Collecting|Building|Resolving|Fetching|Checking|Linking) |^=== RUN "
     r"|^\$ \S|^\+ \S|^\[\s*\d+%\] |^\[\d+/\d+\] |^(PASS|FAIL|ok) |^-- (Configuring|Generating|"
     r"Build files)|^(gcc|g\+\+|cc|clang|javac|tsc|go|cargo|npm|yarn|pnpm|mvn|gradle|make) "
@@ -326,7 +375,7 @@ def score(content: str) -> float:
         return 0.0
     strong = sum(1 for line in lines if _STRONG_RE.search(line))
     strong += sum(1 for line in raw if "\x1b_bk;t=" in line or "section_start:" in line)
-    build = sum(1 for line in lines if _BUILD_LINE_RE.search(line))
+    build = sum(1 for line in lines if _BUILD_LINE_RE.search(line) or says_warning(line))
     signals = len(find_failure_blocks(sample)) + len(summary_lines(sample))
     if strong >= 3 or (strong >= 1 and signals >= 1):
         return 0.95
@@ -337,6 +386,7 @@ def score(content: str) -> float:
 
 
 FAILURE_TAGS = "error failure failed exception traceback"
+WARNING_TAGS = "warning warnings warn diagnostic compiler"
 MAX_STEP_UNIT_CHARS = 4000
 
 
@@ -362,9 +412,14 @@ def build_output_units(content: str) -> list[tuple[int, int, str, str]]:
         start, end = span(s.first, s.last)
         if end - start <= MAX_STEP_UNIT_CHARS:
             units.append((start, end, f"lines {s.first + 1}-{s.last + 1} (step {s.title})", "step"))
+    for w in p.warnings:
+        start, end = span(w.first, w.last)
+        where = f"line {w.first + 1}" if w.first == w.last else f"lines {w.first + 1}-{w.last + 1}"
+        units.append((start, end, where, WARNING_TAGS))
     gaps = [(0, len(p.raw) - 1)]
-    for b in p.blocks:  # blocks are in order and never overlap
-        gaps[-1:] = [(gaps[-1][0], b.first - 1), (b.last + 1, len(p.raw) - 1)]
+    spans = sorted([(b.first, b.last) for b in p.blocks] + [(w.first, w.last) for w in p.warnings])
+    for first, last in spans:  # blocks and warnings are in order and never overlap
+        gaps[-1:] = [(gaps[-1][0], first - 1), (last + 1, len(p.raw) - 1)]
     for first, last in gaps:
         if first <= last:
             windows = line_windows(content, starts, first, last, skip_blank=True)

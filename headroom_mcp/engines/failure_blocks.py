@@ -84,6 +84,8 @@ TRIGGERS: tuple[tuple[re.Pattern[str], Recogniser, bool], ...] = (
     (cc.TSC_ERROR_RE, cc.tsc_diagnostic, False),
     (cc.MAVEN_JAVAC_RE, cc.maven_javac, False),
     (cc.CC_ERROR_RE, cc.cc_diagnostic, False),
+    (cc.MSBUILD_ERROR_RE, cc.msbuild_error, False),
+    (cc.SBT_ERROR_RE, cc.sbt_error, False),
     (cc.GO_DIAG_RE, cc.go_diagnostics, False),
 )
 # Every trigger above needs one of these substrings; most log lines have none.
@@ -220,13 +222,16 @@ SUMMARY_RE = re.compile(
     r"|^\d+ (errors?|warnings? and \d+ errors?) generated|^Error: Process completed"
     r"|^FAILED \(|^(Script|Command) failed|^error Command failed with exit code"
     r"|\bexit status \d+$|^Build completed unsuccessfully|^command did not execute successfully"
+    r"|^Build (succeeded|FAILED)\.?$|^\d+ (Warning|Error)\(s\)$|^Total number of (errors|warnings):"
+    r"|^\d+ problems? \(\d+ (errors?|warnings?)|^(\[\w+\] )?(\w+|\d+) (errors?|warnings?) found$"
+    r"|^(\[\w+\] )?\(\S+\) Compilation failed$|^Code Analysis Complete -- "
 )
 
 
 # Every SUMMARY_RE line has one of these (case aside); most lines have none.
 _SUMMARY_HINT_RE = re.compile(
     r"(?i)pass|fail|ok|ran |test|build|exit|err|example|runs|finish|found|generat|job|command"
-    r"|complet|ctest"
+    r"|complet|ctest|warning\(s\)|succeeded|total number|problem"
 )
 
 

@@ -121,3 +121,31 @@ def go_diagnostics(view: View, i: int, _: re.Match[str]) -> Found | None:
             break
         j += 1
     return Found(first, j - 1, "go-vet", i, i, None, [first, *diags[:10]])
+
+
+MSBUILD_ERROR_RE = re.compile(
+    r"^\s*(?P<file>\S.*?)(\(\d+(,\d+)*\))? ?: (fatal )?error [A-Z]{2,}\d+ ?: "
+)
+
+
+def msbuild_error(view: View, i: int, _: re.Match[str]) -> Found | None:
+    """MSBuild, csc and other Visual Studio tools: `File.cs(12,5): error CS0103: msg`,
+    `Microsoft.Common.targets(2703,9): error MSB3021: msg`, `CSC : error CS2001: msg`; one
+    line each (the project in brackets at its end)."""
+    return Found(i, i, "msbuild", i, i, None, [i])
+
+
+SBT_ERROR_RE = re.compile(r"^\[error\] (?P<file>\S+\.\w+):\d+(:\d+)?: \S")
+_SBT_END_RE = re.compile(r"^\[error\] (\(\S+\) |Total time: |\S+\.\w+:\d+(:\d+)?: )")
+
+
+def sbt_error(view: View, i: int, _: re.Match[str]) -> Found | None:
+    """sbt's compiler report: `[error] src/A.scala:6: msg` and the `[error]` lines under it
+    (explanation, source excerpt, caret), up to the next diagnostic or sbt's own summary."""
+    j = i + 1
+    while j < len(view) and j - i <= 30:
+        body = view.body(j)
+        if not body.startswith("[error] ") or _SBT_END_RE.match(body):
+            break
+        j += 1
+    return Found(i, j - 1, "scalac", i, i, None, [i])

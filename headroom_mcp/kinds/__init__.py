@@ -17,6 +17,7 @@ KIND_MODULES: dict[str, str] = {
     "json": "headroom_mcp.kinds.json_data",
     "html": "headroom_mcp.kinds.html",
     "diff": "headroom_mcp.kinds.diff",
+    "test_report": "headroom_mcp.kinds.test_report",
     "build": "headroom_mcp.kinds.build",
     "logs": "headroom_mcp.kinds.logs",
     "search": "headroom_mcp.kinds.search",
