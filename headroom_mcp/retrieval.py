@@ -206,6 +206,46 @@ def widen_to_block(content: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_EXCEPTION_NAME_RE = re.compile(
+    r"\b([A-Za-z_][\w.$]*(?:Error|Exception|Warning|Panic|Fault|Failure))\b|\bpanic:|FAIL"
+)
+MAX_CANDIDATES = 300
+
+
+def family_of(text: str) -> str:
+    """What kind of thing a part is, for spreading an answer over different ones: the last
+    exception name in it, else its first line with numbers and ids masked."""
+    names = _EXCEPTION_NAME_RE.findall(text[-2000:])
+    named = [n for n in names if n]
+    if named:
+    return str(template_of(text.strip().split("\n", 1)[0][:300]))
+    return template_of(text.strip().split("\n", 1)[0][:300])
+
+
+def _spread(content: str, hits: list[UnitHit]) -> list[tuple[UnitHit, int, int, str]]:
+    """The candidates, each widened to its failure block, reordered round-robin over their
+    families (kinds of exception, line templates) in order of each family's best rank: ten
+    parts show ten different failures before a second copy of any of them."""
+    families: dict[str, list[tuple[UnitHit, int, int, str]]] = {}
+    for hit in hits[:MAX_CANDIDATES]:
+        start, end = widen_to_block(content, hit.start, hit.end)
+        key = family_of(content[start:end])
+        families.setdefault(key, []).append((hit, start, end, key))
+    queues = list(families.values())
+    ordered: list[tuple[UnitHit, int, int, str]] = []
+    depth = 0
+    while len(ordered) < min(len(hits), MAX_CANDIDATES):
+        added = False
+        for queue in queues:
+            if depth < len(queue):
+                ordered.append(queue[depth])
+                added = True
+        if not added:
+            break
+        depth += 1
+    return ordered + [(h, h.start, h.end, "") for h in hits[MAX_CANDIDATES:]]
+
+
 def matching_parts(
     short: str,
     kind: str,
@@ -217,16 +257,17 @@ def matching_parts(
     budget: int,
     offset: int = 0,
 ) -> RetrieveResult:
-    """The best parts from rank `offset` on, whole and widened to failure blocks, as many as
-    fit `budget` tokens, shown in original order; a last line says what else matches."""
+    """The best parts from rank `offset` on, whole and widened to failure blocks, spread
+    over different failures, as many as fit `budget` tokens, shown in original order; a last
+    line says what else matches and how to page."""
     spans: list[tuple[int, int, str, UnitHit]] = []
     shapes: set[str] = set()
     spent = 0
+    candidates = _spread(content, found.hits)
     considered = offset
-    for hit in found.hits[offset:]:
+    for hit, start, end, _family in candidates[offset:]:
         if len(spans) >= MAX_PARTS:
             break
-        start, end = widen_to_block(content, hit.start, hit.end)
         text = content[start:end]
         if "\n" not in text.strip():
             shape = template_of(text)  # the same line again with other numbers adds little
@@ -249,7 +290,7 @@ def matching_parts(
         spent += cost
         considered += 1
     blocks = _render(content, sorted(spans), budget)
-    remaining = len(found.hits) - considered
+    remaining = len(candidates) - considered
     lines: list[str] = []
     if found.weak:
         lines.append(
