@@ -92,3 +92,20 @@ def test_statuses_match_by_stem_and_synonym():
     )
     assert record_status({"status": "passed", "failureMessages": ["boom"]}) == ("fail", None)
     assert record_status({"exit_code": 2}) == ("fail", "exit_code")
+
+
+def test_a_data_race_reported_under_a_passing_test_is_kept_when_the_query_asks_for_races():
+    content = sample("json/go_test_race.ndjson")
+    text = compress_json(content, "Which tests failed or hit a data race?", None).text
+    assert "WARNING: DATA RACE" in text
+    assert "some_test.go:8 +0x38" in text  # the first frame of the race report
+    assert '"Action":"fail","Package":"command-line-arguments","Test":"TestRace1"' in text
+    assert "race detected during execution of test" in text
+
+
+def test_the_failing_event_of_a_test_keeps_its_package_and_test_names():
+    text = compress_json(sample("json/go_test_failed.ndjson"), FAILURES_QUERY, None).text
+    assert (
+        '"Action":"fail","Package":"github.com/mfridman/tparse/parse","Test":"TestPrescan/input02.txt"'
+        in text
+    )
