@@ -185,6 +185,7 @@ class _Shown:
     query_matches: int
     plan: FieldPlan
     events: EventSelection | None = None
+    named: frozenset[int] = frozenset()  # records the query names: dropped last for the budget
 
 
 def _record_lines(col: Collection, query: str | None, style: Style) -> _Shown:
@@ -221,7 +222,7 @@ def _record_lines(col: Collection, query: str | None, style: Style) -> _Shown:
         if brief and isinstance(shown, dict) and len(shown) > BRIEF_FIELDS:
             extra += f" (first {BRIEF_FIELDS} of {len(shown)} fields)"
         lines[i] = f"{col.record_path(i)}{extra} {canon}"
-    return _Shown(col, lines, selection.query_matches, plan, events)
+    return _Shown(col, lines, selection.query_matches, plan, events, frozenset(full))
 
 
 def _brief_text(shown: Any, style: Style) -> str:
@@ -242,8 +243,8 @@ def _brief_text(shown: Any, style: Style) -> str:
     return style.dumps(shown)
 
 
-def _render(shown: list[_Shown], skeleton: str | None) -> tuple[str, int, int]:
-    """Full text, total records, kept records."""
+def _render(shown: list[_Shown], skeleton: str | None, terse: bool = False) -> tuple[str, int, int]:
+    """Full text, total records, kept records; `terse` leaves out field lists and notes."""
     total = sum(len(s.collection.records) for s in shown)
     kept = sum(len(s.lines) for s in shown)
     head = [_summary(shown, total, kept)]
@@ -253,10 +254,11 @@ def _render(shown: list[_Shown], skeleton: str | None) -> tuple[str, int, int]:
     for s in shown:
         col = s.collection
         base = path_text(col.parts)
-        fields = schema_line(col.records, skip=is_derivable)
+        fields = "" if terse else schema_line(col.records, skip=is_derivable)
         if fields:
             body.append(f"{base}[*] fields: {fields}")
-        body.extend(s.plan.notes())
+        if not terse:
+            body.extend(s.plan.notes())
         if s.events is not None:
             body.extend(_event_lines(s, s.events))
             continue
@@ -346,9 +348,12 @@ def compress_json(content: str, query: str | None, budget: int | None) -> Engine
         return EngineResult(text, ("json:minify",))
     shown = [_record_lines(col, query, style) for col in collections]
     skeleton = _skeleton(doc, collections, query, style)
+    terse = False
     if budget is not None:
-        _fit_budget(shown, skeleton, budget)
-    text, total, kept = _render(shown, skeleton)
+        skeleton, terse = _fit_budget(shown, skeleton, budget)
+    text, total, kept = _render(shown, skeleton, terse)
+    if budget is not None:
+        text = cut_to_tokens(text, budget)
     mode = "ndjson" if ndjson else "json"
     return EngineResult(
         text,
@@ -357,12 +362,43 @@ def compress_json(content: str, query: str | None, budget: int | None) -> Engine
     )
 
 
-def _fit_budget(shown: list[_Shown], skeleton: str | None, budget: int) -> None:
-    """Drop the lowest-priority record lines until the rendered text fits `budget` tokens."""
+def _fit_budget(shown: list[_Shown], skeleton: str | None, budget: int) -> tuple[str | None, bool]:
+    """Drop the lowest-priority record lines until the rendered text fits `budget` tokens,
+    keeping the most important one (a record the query names goes last); then leave out the
+    field lists and notes, then shorten the skeleton. Returns the skeleton and `terse`."""
+    terse = False
     while True:
         text, _, kept = _render(shown, skeleton)
-        if count_tokens(text) <= budget or kept == 0:
-            return
+        if count_tokens(text) <= budget or kept <= 1:
+            break
         # Lines were inserted in priority order, so the last one inserted matters least.
-        fullest = max(shown, key=lambda s: len(s.lines))
+        unnamed = [s for s in shown if s.lines and next(reversed(s.lines)) not in s.named]
+        fullest = max(unnamed or shown, key=lambda s: len(s.lines))
         fullest.lines.pop(next(reversed(fullest.lines)))
+    if count_tokens(text) > budget:
+        terse = True
+        text, _, _ = _render(shown, skeleton, terse)
+    if skeleton is not None and count_tokens(text) > budget:
+        room = max(0, budget - (count_tokens(text) - count_tokens(skeleton)))
+        skeleton = cut_to_tokens(skeleton, room, "the document around its collections")
+    return skeleton, terse
+
+
+def cut_to_tokens(text: str, budget: int, what: str = "the rest") -> str:
+    """`text` cut (at a line end where it can) to `budget` tokens, marker included."""
+    marker = f"\n{MARKER_PREFIX}: {what} cut here to fit the token budget]"
+    if count_tokens(text) <= budget:
+        return text
+    room = budget - count_tokens(marker)
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits
+        mid = (low + high + 1) // 2
+        if count_tokens(text[:mid]) <= room:
+            low = mid
+        else:
+            high = mid - 1
+    head = text[:low]
+    line_end = head.rfind("\n")
+    if line_end > len(head) // 2:
+        head = head[:line_end]
+    return head + marker
