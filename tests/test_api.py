@@ -37,7 +37,8 @@ def test_compressed_json_ends_with_a_footer_of_true_counts_and_the_retrieve_call
         f"{MARKER_PREFIX}: {result.original_tokens:,} → {result.compressed_tokens:,} tokens; 29"
     )
     assert f'headroom_retrieve(hash="{result.hash}", query="customer-77")' in last
-    assert '"customer":"customer-77"' in result.compressed
+    # The record the query names, spelled with the input's separators (indent=2 writes ": ").
+    assert '"customer": "customer-77"' in result.compressed
     # The count is of everything the model reads, the footer included.
     assert result.compressed_tokens == count_tokens(result.compressed)
     assert result.compressed_tokens < result.original_tokens * 0.2

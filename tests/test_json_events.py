@@ -20,6 +20,11 @@ def go_test_failures(content):
     return out
 
 
+def as_go_writes_it(text):
+    """A string as Go's encoding/json spells it: quoted, with <, > and & escaped."""
+    return json.dumps(text)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 def test_every_failing_go_test_is_shown_with_its_failure_message():
     content = sample("json/go_test_failed.ndjson")
     result = compress_json(content, FAILURES_QUERY, None)
@@ -30,7 +35,7 @@ def test_every_failing_go_test_is_shown_with_its_failure_message():
             assert json.dumps(test) in result.text
         for line in outputs:
             if "_test.go:" in line:  # the failure message with its file:line
-                assert json.dumps(line)[1:-1] in result.text
+                assert as_go_writes_it(line) in result.text
     assert count_tokens(result.text) < count_tokens(content) / 10
 
 
@@ -87,3 +92,20 @@ def test_statuses_match_by_stem_and_synonym():
     )
     assert record_status({"status": "passed", "failureMessages": ["boom"]}) == ("fail", None)
     assert record_status({"exit_code": 2}) == ("fail", "exit_code")
+
+
+def test_a_data_race_reported_under_a_passing_test_is_kept_when_the_query_asks_for_races():
+    content = sample("json/go_test_race.ndjson")
+    text = compress_json(content, "Which tests failed or hit a data race?", None).text
+    assert "WARNING: DATA RACE" in text
+    assert "some_test.go:8 +0x38" in text  # the first frame of the race report
+    assert '"Action":"fail","Package":"command-line-arguments","Test":"TestRace1"' in text
+    assert "race detected during execution of test" in text
+
+
+def test_the_failing_event_of_a_test_keeps_its_package_and_test_names():
+    text = compress_json(sample("json/go_test_failed.ndjson"), FAILURES_QUERY, None).text
+    assert (
+        '"Action":"fail","Package":"github.com/mfridman/tparse/parse","Test":"TestPrescan/input02.txt"'
+        in text
+    )

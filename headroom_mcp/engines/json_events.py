@@ -196,12 +196,93 @@ def group_fields(records: list[Any]) -> tuple[str, ...]:
 
 
 @dataclass
+class Grouping:
+    """Which test (or other entity) each event belongs to, and the name to show for it.
+
+    Either by fields every event of a test repeats (`go test -json`: Package and Test), or by a
+    reference to another event's object: dart's `error` and `testDone` events carry `testID`,
+    the test's name is in the `testStart` event's `test: {"id": 5, "name": ...}`.
+    """
+
+    fields: tuple[str, ...] = ()  # left out of the events shown under their group's note
+    ref: str = ""  # the referencing field, e.g. testID
+    entity: str = ""  # the field holding the referenced object, e.g. test
+    names: dict[Any, str] = field(default_factory=dict)  # entity id -> its name
+
+    def key_of(self, record: Any) -> tuple[Any, ...] | None:
+        if not isinstance(record, dict):
+            return None
+        if self.ref:
+            if self.ref in record:
+                return _hashable(record[self.ref])
+            entity = record.get(self.entity)
+            if isinstance(entity, dict) and "id" in entity:
+                return _hashable(entity["id"])
+            return None
+        if self.fields:
+            return _group_key(record, self.fields)
+        return None
+
+    def label_of(self, record: Any) -> str:
+        if self.ref:
+            key = self.key_of(record)
+            ident = key[0] if key else None
+            name = self.names.get(ident)
+            named = f" {dumps_compact(name)}" if name else ""
+            return f"{self.entity} {dumps_compact(ident)}{named}"
+        names = ",".join(
+            f"{dumps_compact(k)}:{dumps_compact(record.get(k))}"
+            for k in self.fields
+            if isinstance(record, dict) and record.get(k) is not None
+        )
+        return names or "(no test)"
+
+
+def _hashable(value: Any) -> tuple[Any, ...]:
+    return (json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else value,)
+
+
+_REF_RE = re.compile(r"^(.+?)[_]?id$", re.IGNORECASE)
+_NAME_KEYS = ("name", "title", "fullname", "full_name", "path", "label", "description")
+
+
+def grouping(records: list[Any]) -> Grouping:
+    """How the events group: by a reference to another event's object (testID -> test.id)
+    when the stream has one, else by the test fields of `group_fields`."""
+    ref_counts: Counter[str] = Counter()
+    entities: dict[str, str] = {}  # lower-cased name -> field holding objects with an id
+    for record in records[:2000]:
+        if not isinstance(record, dict):
+            continue
+        for key, value in record.items():
+            key = str(key)
+            if isinstance(value, dict) and "id" in value:
+                entities.setdefault(key.lower(), key)
+            elif isinstance(value, str | int) and not isinstance(value, bool):
+                ref_counts[key] += 1
+    for ref, _ in ref_counts.most_common():
+        match = _REF_RE.match(ref)
+        if match and match.group(1).lower() in entities:
+            entity = entities[match.group(1).lower()]
+            names = {}
+            for record in records:
+                obj = record.get(entity) if isinstance(record, dict) else None
+                if isinstance(obj, dict) and "id" in obj:
+                    name = next((obj[k] for k in _NAME_KEYS if isinstance(obj.get(k), str)), None)
+                    if name:
+                        names[_hashable(obj["id"])[0]] = name
+            return Grouping(fields=(ref,), ref=ref, entity=entity, names=names)
+    return Grouping(fields=group_fields(records))
+
+
+@dataclass
 class EventSelection:
     """Kept events in display order: each shown event index, and marker text for groups."""
 
     order: list[int] = field(default_factory=list)
     group_notes: dict[int, str] = field(default_factory=dict)
     members: set[int] = field(default_factory=set)  # indexes shown under their group's note
+    anchors: set[int] = field(default_factory=set)  # the events a group is shown for
     counts: Counter[str] = field(default_factory=Counter)
     status_key: str = ""
     focus: list[str] = field(default_factory=list)
@@ -211,23 +292,29 @@ class EventSelection:
 
 
 def select_events(
-    records: list[Any], key: str, query: str | None, others: list[int]
+    records: list[Any],
+    key: str,
+    query: str | None,
+    others: list[int],
+    query_hits: list[int] | None = None,
 ) -> EventSelection:
     """Events to show: those with the statuses the query asks about (failing and warning ones
-    without such a query) with their tests' events, then `others` (json_select's choice: query
-    matches, standouts, first and last) in their order."""
+    without such a query) with their tests' events, then the events whose text the query names
+    (`query_hits`, e.g. a data race report in a test that passed) with theirs, then `others`
+    (json_select's choice: query matches, standouts, first and last) in their order."""
     statuses = [record_status(r) for r in records]
     sel = EventSelection(status_key=key)
     for record in records:
         value = record.get(key) if isinstance(record, dict) else None
         sel.counts[_count_label(value)] += 1
     sel.focus = query_statuses(query) or [FAIL, WARN]
-    sel.group_by = group_fields(records)
+    groups_of = grouping(records)
+    sel.group_by = groups_of.fields
     groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    if sel.group_by:
-        for i, record in enumerate(records):
-            if isinstance(record, dict):
-                groups[_group_key(record, sel.group_by)].append(i)
+    keys: list[tuple[Any, ...] | None] = [groups_of.key_of(r) for r in records]
+    for i, group_key in enumerate(keys):
+        if group_key is not None:
+            groups[group_key].append(i)
     seen: set[int] = set()
     focus_set = set(sel.focus)
     ranked = [
@@ -235,24 +322,30 @@ def select_events(
     ]
     focused = [i for _, i in sorted(ranked)]
     sel.focus_total = len(focused)
-    for i in focused:
+    hits = [i for i in (query_hits or []) if i not in set(focused)]
+    for n, i in enumerate(focused + hits):
         if i in seen:
             continue
-        if sel.focus_shown >= MAX_SHOWN_GROUPS:
-            break
-        sel.focus_shown += 1
+        is_focus = n < len(focused)
+        if is_focus:
+            if sel.focus_shown >= MAX_SHOWN_GROUPS:
+                continue
+            sel.focus_shown += 1
+        sel.anchors.add(i)
+        group_key = keys[i]
         members = [i]
-        if sel.group_by:
-            group_key = _group_key(records[i], sel.group_by)
+        if group_key is not None:
             members = _informative(records, groups[group_key], sel, key, i)
         if len(members) > 1:
             shown = _head_and_tail(members, i)
-            label = _group_label(records[i], sel.group_by, statuses[i])
+            status = statuses[i]
+            what = status[0] if is_focus and status is not None else "query match in"
+            label = f"{what} {groups_of.label_of(records[i])}"
             more = len(members) - len(shown)
             tail = f", {more} of them omitted" if more else ""
             sel.group_notes[shown[0]] = (
-                f"{label}: {len(members)} events{tail} (below without those fields; "
-                "times only on its status event)"
+                f"{label}: {len(members)} events{tail} (below without those fields but on "
+                "its status event; times only on that one)"
             )
             for j in shown:
                 if j not in seen:
@@ -305,20 +398,12 @@ def _head_and_tail(members: list[int], anchor: int) -> list[int]:
     return sorted(shown)
 
 
-def _group_label(record: Any, group_by: tuple[str, ...], status: Any) -> str:
-    names = ",".join(
-        f"{dumps_compact(k)}:{dumps_compact(record.get(k))}"
-        for k in group_by
-        if record.get(k) is not None
-    )
-    what = status[0] if status else "event"
-    return f"{what} {names or '(no test)'}"
-
-
-def member_view(record: Any, group_by: tuple[str, ...]) -> Any:
-    """An event as shown under its test's note: without the test's fields, and without times
-    unless it is the event carrying the status."""
+def member_view(record: Any, group_by: tuple[str, ...], anchor: bool = False) -> Any:
+    """An event as shown under its test's note: without the test's fields (unless it is the
+    event the group is shown for), and without times unless it carries the status."""
     if not isinstance(record, dict):
+        return record
+    if anchor:
         return record
     keep_times = record_status(record) is not None
     return {

@@ -30,12 +30,20 @@ _URL_TEMPLATE_RE = re.compile(r"\{[/?&]?[A-Za-z_,]+\}")
 _API_URL_RE = re.compile(r"^https?://(api\.|[^/]+/api/|[^/]+/apis?/v\d)")
 _SELF_LINK_KEYS = frozenset({"url", "html_url", "node_id", "self", "selflink", "href", "_links"})
 _IDENT_KEYS = ("name", "login", "username", "title", "key", "id")
+_DOWNLOAD_RE = re.compile(
+    r"^https?://\S+\.(tar\.gz|tgz|tar\.bz2|tar\.xz|zip|whl|egg|jar|nupkg|gem|crate|deb|rpm)$"
+)
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s|\n")
 
 
 def is_derivable(key: str, value: Any) -> bool:
-    """True for a field a reader can rebuild from the record's other fields or does not need."""
+    """True for a field a reader can rebuild from the record's other fields or does not need.
+
+    A link to a file to download (a package's archive, a release asset) is never derivable:
+    it is often what the reader came for."""
     lowered = key.lower()
+    if isinstance(value, str) and _DOWNLOAD_RE.search(value):
+        return False
     if lowered in _DERIVABLE_KEYS or lowered.endswith(("_url", "_links")):
         return True
     if isinstance(value, str):

@@ -1,10 +1,13 @@
 """JSON engine: query-aware selection of records from the collections inside a JSON document.
 
-A collection is an array of eight or more values, or an object mapping sixteen or more keys to
-objects, found anywhere in the document (NDJSON counts as one array). For each collection the
-output shows a schema line and the chosen records (see json_select), one minified record per
-line prefixed with its JSON path, with a marker for each omitted run. Identical records are
-shown once with their count. Everything outside the collections is shown minified with null
+A collection is an array of eight or more values (or of two or more sizeable objects), an
+object mapping sixteen or more keys to objects, or an object keyed by ids or versions
+(`{"0.1.6": [...], "0.1.7": [...]}`), found anywhere in the document (NDJSON counts as one
+array). For each collection the output shows a schema line and the chosen records (see
+json_select), one record per line prefixed with its JSON path, with a marker for each omitted
+run. Records the query names are shown whole, with the input's own separators; when the query
+names some, the first and last records are shown by their first fields only. Identical records
+are shown once with their count. Everything outside the collections is shown minified with null
 and empty fields dropped. Content that is not JSON raises ValueError (the router sends such
 content elsewhere).
 """
@@ -24,13 +27,31 @@ from headroom_mcp.engines.json_events import (
     select_events,
     status_field,
 )
-from headroom_mcp.engines.json_fields import FieldPlan, is_derivable, plan_fields, project_record
+from headroom_mcp.engines.json_fields import (
+    FieldPlan,
+    is_derivable,
+    leaf_count,
+    plan_fields,
+    project_record,
+)
+from headroom_mcp.engines.json_query import QueryTerms
 from headroom_mcp.engines.json_select import select_records
-from headroom_mcp.engines.json_shape import clean, dumps_compact, path_text, schema_line
+from headroom_mcp.engines.json_shape import (
+    Style,
+    clean,
+    detect_style,
+    dumps_compact,
+    path_text,
+    schema_line,
+)
 from headroom_mcp.tokens import count_tokens
 
 MIN_ARRAY_ITEMS = 8
 MIN_MAP_KEYS = 16
+MIN_RECORD_LEAVES = 10  # two or more objects this big (on average) make a collection
+MAX_ID_KEY_CHARS = 40
+BRIEF_FIELDS = 6
+BRIEF_STRING_CHARS = 80
 MAX_WALK_DEPTH = 8
 _PLACEHOLDER = "\u0000headroom-collection-{}\u0000"
 
@@ -75,17 +96,46 @@ def find_collections(
     if depth > MAX_WALK_DEPTH:
         return
     if isinstance(doc, list):
-        if len(doc) >= MIN_ARRAY_ITEMS:
+        if _is_record_array(doc):
             yield Collection(parts, doc)
             return
         for i, item in enumerate(doc):
             yield from find_collections(item, (*parts, i), depth + 1)
     elif isinstance(doc, dict):
-        if len(doc) >= MIN_MAP_KEYS and all(isinstance(v, dict) for v in doc.values()):
+        if _is_keyed_map(doc):
             yield Collection(parts, list(doc.values()), keys=[str(k) for k in doc])
             return
         for key, item in doc.items():
             yield from find_collections(item, (*parts, str(key)), depth + 1)
+
+
+def _is_record_array(doc: list[Any]) -> bool:
+    if len(doc) >= MIN_ARRAY_ITEMS:
+        return True
+    return (
+        len(doc) >= 2
+        and all(isinstance(v, dict) for v in doc)
+        and sum(leaf_count(v) for v in doc) >= MIN_RECORD_LEAVES * len(doc)
+    )
+
+
+def _is_id_key(key: str) -> bool:
+    """A member name that is an id or a version ("10100", "0.1.7", "v2"), not a field name."""
+    return len(key) <= MAX_ID_KEY_CHARS and any(c.isdigit() for c in key) and " " not in key
+
+
+def _is_keyed_map(doc: dict[str, Any]) -> bool:
+    """An object whose members are records: many objects, or records keyed by ids/versions."""
+    values = list(doc.values())
+    if len(doc) >= MIN_MAP_KEYS and all(isinstance(v, dict) for v in values):
+        return True
+    if len(doc) < 2 or not all(_is_id_key(str(k)) for k in doc):
+        return False
+    if all(isinstance(v, dict) and v for v in values):
+        return True
+    return all(isinstance(v, list) for v in values) and any(
+        v and all(isinstance(x, dict) for x in v) for v in values
+    )
 
 
 def _replace_at(doc: Any, parts: tuple[str | int, ...], value: Any) -> Any:
@@ -102,13 +152,20 @@ def _replace_at(doc: Any, parts: tuple[str | int, ...], value: Any) -> Any:
     return copy_dict
 
 
-def _skeleton(doc: Any, collections: list[Collection]) -> str | None:
-    """The document outside its collections, minified, each collection shown as `[…N records]`."""
+def _skeleton(
+    doc: Any, collections: list[Collection], query: str | None, style: Style
+) -> str | None:
+    """The document outside its collections, each collection shown as `[…N records]`; minified,
+    or with the input's separators when the query names one of its values."""
     if len(collections) == 1 and not collections[0].parts:
         return None
     for n, col in enumerate(collections):
         doc = _replace_at(doc, col.parts, _PLACEHOLDER.format(n))
-    text = dumps_compact(clean(doc))
+    shown = clean(doc)
+    text = style.dumps(shown)
+    token_re = QueryTerms.of(query).token_re if query else None
+    if token_re is not None and token_re.search(text):
+        text = style.dumps(shown, spaced=True)
     for n, col in enumerate(collections):
         quoted = json.dumps(_PLACEHOLDER.format(n), ensure_ascii=False)
         text = text.replace(quoted, f"[…{len(col.records)} records]")
@@ -128,20 +185,23 @@ class _Shown:
     query_matches: int
     plan: FieldPlan
     events: EventSelection | None = None
+    named: frozenset[int] = frozenset()  # records the query names: dropped last for the budget
 
 
-def _record_lines(col: Collection, query: str | None) -> _Shown:
+def _record_lines(col: Collection, query: str | None, style: Style) -> _Shown:
     """The kept records of one collection, as lines in priority order."""
     plan = plan_fields(col.records)
     key = status_field(col.records)
-    selection = select_records(col.records, query)
+    selection = select_records(col.records, query, col.keys, events=key is not None)
     events = None
     if key is not None:
-        events = select_events(col.records, key, query, list(selection.reasons))
+        hits = [i for i, why in selection.reasons.items() if why == "query"]
+        events = select_events(col.records, key, query, list(selection.reasons), hits)
         order = events.order
     else:
         order = list(selection.reasons)  # insertion order is priority order
     full = {i for i, why in selection.reasons.items() if why == "query"}
+    brief_ends = events is None and bool(full)
     lines: dict[int, str] = {}
     seen: dict[str, int] = {}
     # Identity is judged on the raw record: json.dumps runs in C, cleaning every record would not.
@@ -149,20 +209,42 @@ def _record_lines(col: Collection, query: str | None) -> _Shown:
     for i in order:
         record = col.records[i]
         if events is not None and i in events.members:
-            record = member_view(record, events.group_by)
-        canon = dumps_compact(clean(project_record(record, plan, full=i in full)))
+            record = member_view(record, events.group_by, anchor=i in events.anchors)
+        shown = clean(project_record(record, plan, full=i in full))
+        brief = brief_ends and selection.reasons[i] in ("first", "last")
+        canon = _brief_text(shown, style) if brief else style.dumps(shown, spaced=i in full)
         if canon in seen and (events is None or i not in events.members):
             continue
         seen[canon] = i
         member = events is not None and i in events.members
         count = 0 if member else copies[dumps_compact(col.records[i])]
         extra = f" (x{count} identical)" if count > 1 else ""
+        if brief and isinstance(shown, dict) and len(shown) > BRIEF_FIELDS:
+            extra += f" (first {BRIEF_FIELDS} of {len(shown)} fields)"
         lines[i] = f"{col.record_path(i)}{extra} {canon}"
-    return _Shown(col, lines, selection.query_matches, plan, events)
+    return _Shown(col, lines, selection.query_matches, plan, events, frozenset(full))
 
 
-def _render(shown: list[_Shown], skeleton: str | None) -> tuple[str, int, int]:
-    """Full text, total records, kept records."""
+def _brief_text(shown: Any, style: Style) -> str:
+    """A record not named by the query, by its first scalar fields (short strings cut)."""
+    if isinstance(shown, dict):
+        head: dict[str, Any] = {}
+        for key, value in shown.items():
+            if len(head) >= BRIEF_FIELDS:
+                break
+            if isinstance(value, str) and len(value) > BRIEF_STRING_CHARS:
+                cut = len(value) - BRIEF_STRING_CHARS
+                value = f"{value[:BRIEF_STRING_CHARS]}…{MARKER_PREFIX}: +{cut} chars]"
+            if not isinstance(value, dict | list):
+                head[key] = value
+        return style.dumps(head)
+    if isinstance(shown, list):
+        return f"{MARKER_PREFIX}: {len(shown)} items]"
+    return style.dumps(shown)
+
+
+def _render(shown: list[_Shown], skeleton: str | None, terse: bool = False) -> tuple[str, int, int]:
+    """Full text, total records, kept records; `terse` leaves out field lists and notes."""
     total = sum(len(s.collection.records) for s in shown)
     kept = sum(len(s.lines) for s in shown)
     head = [_summary(shown, total, kept)]
@@ -172,10 +254,11 @@ def _render(shown: list[_Shown], skeleton: str | None) -> tuple[str, int, int]:
     for s in shown:
         col = s.collection
         base = path_text(col.parts)
-        fields = schema_line(col.records, skip=is_derivable)
+        fields = "" if terse else schema_line(col.records, skip=is_derivable)
         if fields:
             body.append(f"{base}[*] fields: {fields}")
-        body.extend(s.plan.notes())
+        if not terse:
+            body.extend(s.plan.notes())
         if s.events is not None:
             body.extend(_event_lines(s, s.events))
             continue
@@ -259,14 +342,18 @@ def compress_json(content: str, query: str | None, budget: int | None) -> Engine
     """Show a JSON document with its collections reduced to the records that matter."""
     doc, ndjson = parse_json_document(content)
     collections = list(find_collections(doc))
+    style = detect_style(content)
     if not collections:
-        text = dumps_compact(clean(doc))
+        text = style.dumps(clean(doc))
         return EngineResult(text, ("json:minify",))
-    shown = [_record_lines(col, query) for col in collections]
-    skeleton = _skeleton(doc, collections)
+    shown = [_record_lines(col, query, style) for col in collections]
+    skeleton = _skeleton(doc, collections, query, style)
+    terse = False
     if budget is not None:
-        _fit_budget(shown, skeleton, budget)
-    text, total, kept = _render(shown, skeleton)
+        skeleton, terse = _fit_budget(shown, skeleton, budget)
+    text, total, kept = _render(shown, skeleton, terse)
+    if budget is not None:
+        text = cut_to_tokens(text, budget)
     mode = "ndjson" if ndjson else "json"
     return EngineResult(
         text,
@@ -275,12 +362,43 @@ def compress_json(content: str, query: str | None, budget: int | None) -> Engine
     )
 
 
-def _fit_budget(shown: list[_Shown], skeleton: str | None, budget: int) -> None:
-    """Drop the lowest-priority record lines until the rendered text fits `budget` tokens."""
+def _fit_budget(shown: list[_Shown], skeleton: str | None, budget: int) -> tuple[str | None, bool]:
+    """Drop the lowest-priority record lines until the rendered text fits `budget` tokens,
+    keeping the most important one (a record the query names goes last); then leave out the
+    field lists and notes, then shorten the skeleton. Returns the skeleton and `terse`."""
+    terse = False
     while True:
         text, _, kept = _render(shown, skeleton)
-        if count_tokens(text) <= budget or kept == 0:
-            return
+        if count_tokens(text) <= budget or kept <= 1:
+            break
         # Lines were inserted in priority order, so the last one inserted matters least.
-        fullest = max(shown, key=lambda s: len(s.lines))
+        unnamed = [s for s in shown if s.lines and next(reversed(s.lines)) not in s.named]
+        fullest = max(unnamed or shown, key=lambda s: len(s.lines))
         fullest.lines.pop(next(reversed(fullest.lines)))
+    if count_tokens(text) > budget:
+        terse = True
+        text, _, _ = _render(shown, skeleton, terse)
+    if skeleton is not None and count_tokens(text) > budget:
+        room = max(0, budget - (count_tokens(text) - count_tokens(skeleton)))
+        skeleton = cut_to_tokens(skeleton, room, "the document around its collections")
+    return skeleton, terse
+
+
+def cut_to_tokens(text: str, budget: int, what: str = "the rest") -> str:
+    """`text` cut (at a line end where it can) to `budget` tokens, marker included."""
+    marker = f"\n{MARKER_PREFIX}: {what} cut here to fit the token budget]"
+    if count_tokens(text) <= budget:
+        return text
+    room = budget - count_tokens(marker)
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits
+        mid = (low + high + 1) // 2
+        if count_tokens(text[:mid]) <= room:
+            low = mid
+        else:
+            high = mid - 1
+    head = text[:low]
+    line_end = head.rfind("\n")
+    if line_end > len(head) // 2:
+        head = head[:line_end]
+    return head + marker

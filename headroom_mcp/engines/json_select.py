@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headroom_mcp.engines.base import words
+from headroom_mcp.engines.json_events import VALUE_STATUS
+from headroom_mcp.engines.json_query import QueryTerms, term_scores
 
 FIRST_RECORDS = 3
 LAST_RECORDS = 2
@@ -28,10 +30,12 @@ MATCH_SHARE_OF_BEST = 0.5  # a record matching at least this share of the best s
 MIN_ENUM_RECORDS = 20
 OUTLIER_SCORE = 6.0  # robust z-score (median / MAD) above which a number stands out
 FLATTEN_DEPTH = 3
+EVENT_TERM_SHARE = 0.02  # in an event stream a query word must be this rare to pick events
 
 _ERROR_KEY_RE = re.compile(r"error|exception|fail|fault|traceback", re.IGNORECASE)
 _STATUS_KEYS = frozenset({"status", "status_code", "statuscode", "http_status", "code"})
 _FLAG_KEYS = frozenset({"success", "ok", "passed", "succeeded"})
+_STATUS_WORDS = frozenset(VALUE_STATUS)  # "failed" picks events by status, not by their text
 
 
 @dataclass
@@ -80,8 +84,11 @@ def _query_ngrams(query: str) -> set[str]:
     return grams
 
 
-def score_query_matches(flat: list[list[tuple[str, Any]]], query: str) -> dict[int, float]:
-    """Score each record by the rare values it shares, as whole phrases, with the query."""
+def score_query_matches(
+    flat: list[list[tuple[str, Any]]], query: str, max_df: int | None = None
+) -> dict[int, float]:
+    """Score each record by the rare values it shares, as whole phrases, with the query
+    (values held by more than `max_df` records count 0)."""
     grams = _query_ngrams(query)
     if not grams:
         return {}
@@ -94,6 +101,8 @@ def score_query_matches(flat: list[list[tuple[str, Any]]], query: str) -> dict[i
     n = len(flat)
     scores = {}
     for i, hits in enumerate(per_record):
+        if max_df is not None:
+            hits = {v for v in hits if df[v] <= max_df}
         if hits:
             scores[i] = sum(math.log(1 + n / df[v]) * (1 + 0.5 * v.count(" ")) for v in hits)
     return scores
@@ -176,12 +185,41 @@ def _numeric_outliers(by_field: dict[str, list[tuple[int, Any]]]) -> list[tuple[
     return found
 
 
-def select_records(records: list[Any], query: str | None) -> Selection:
-    """Choose records to show: query matches first, then standouts, then the first and last."""
+def query_scores(
+    flat: list[list[tuple[str, Any]]],
+    query: str,
+    keys: list[str] | None = None,
+    events: bool = False,
+) -> dict[int, float]:
+    """Whole values the query spells out, plus the exact tokens and words it names (json_query).
+
+    In an event stream the status words of the query ("failed") choose events by their status
+    (json_events), so they are not searched for in the events' text."""
+    max_df = max(2, int(len(flat) * EVENT_TERM_SHARE)) if events else None
+    scores = score_query_matches(flat, query, max_df)
+    terms = QueryTerms.of(query, ignore=_STATUS_WORDS if events else frozenset())
+    if terms:
+        per_record = [
+            terms.terms_of(pairs, keys[i] if keys is not None else None)
+            for i, pairs in enumerate(flat)
+        ]
+        share = EVENT_TERM_SHARE if events else 0.5
+        for i, score in term_scores(per_record, share).items():
+            scores[i] = scores.get(i, 0.0) + score
+    return scores
+
+
+def select_records(
+    records: list[Any], query: str | None, keys: list[str] | None = None, events: bool = False
+) -> Selection:
+    """Choose records to show: query matches first, then standouts, then the first and last.
+
+    `keys` are the members' names when the records came from an object ({"0.1.7": [...]}):
+    the query selects members by name as well as by content."""
     flat = [list(flatten(r)) for r in records]
     selection = Selection()
     if query:
-        scores = score_query_matches(flat, query)
+        scores = query_scores(flat, query, keys, events)
         if scores:
             best = max(scores.values())
             ranked = sorted(

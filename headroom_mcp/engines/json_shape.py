@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 MAX_STRING_CHARS = 500
@@ -91,3 +93,47 @@ def schema_line(records: list[Any], skip: Callable[[str, Any], bool] | None = No
                     continue
                 types.setdefault(str(key), {}).setdefault(_type_name(value), None)
     return ", ".join(f"{key}:{'|'.join(kinds)}" for key, kinds in types.items())
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the input spells its JSON: separators after keys and between items, and whether it
+    escapes <, > and & as \\u003c, \\u003e and \\u0026 (Go's encoding/json does)."""
+
+    item_sep: str = ","
+    key_sep: str = ":"
+    html_escaped: bool = False
+
+    def dumps(self, value: Any, spaced: bool = False) -> str:
+        """`value` minified, or with the input's separators when `spaced`; escaped like it."""
+        if spaced:
+            text = json.dumps(value, ensure_ascii=False, separators=(self.item_sep, self.key_sep))
+        else:
+            text = dumps_compact(value)
+        return self.escape(text)
+
+    def escape(self, text: str) -> str:
+        if not self.html_escaped:
+            return text
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+_KEY_SEP_RE = re.compile(r'(?<!\\)"([ \t]*):([ \t]*)(?=["\[{0-9tfn-])')
+_ITEM_SEP_RE = re.compile(r',(\s*)(?=["\[{0-9tfn-])')
+_STYLE_SAMPLE_CHARS = 20_000
+
+
+def detect_style(content: str) -> Style:
+    """The separators and escaping the input uses (sampled from its start)."""
+    head = content[:_STYLE_SAMPLE_CHARS]
+    seps = Counter(
+        (" " if before else "") + ":" + (" " if after else "")
+        for before, after in _KEY_SEP_RE.findall(head)
+    )
+    key_sep = seps.most_common(1)[0][0] if seps else ":"
+    gaps = _ITEM_SEP_RE.findall(head)
+    item_sep = ", " if sum(1 for gap in gaps if gap) > len(gaps) // 2 else ","
+    escaped = any(e in content for e in ("\\u003c", "\\u003e", "\\u0026")) and not any(
+        c in content for c in "<>&"
+    )
+    return Style(item_sep, key_sep, escaped)
