@@ -218,8 +218,8 @@ def family_of(text: str) -> str:
     names = _EXCEPTION_NAME_RE.findall(text[-2000:])
     named = [n for n in names if n]
     if named:
+        return str(named[-1])
     return str(template_of(text.strip().split("\n", 1)[0][:300]))
-    return template_of(text.strip().split("\n", 1)[0][:300])
 
 
 def _spread(content: str, hits: list[UnitHit]) -> list[tuple[UnitHit, int, int, str]]:
