@@ -21,7 +21,7 @@ from headroom_mcp.kinds.base import Embed
 from headroom_mcp.results import CompressResult, RetrieveResult, StatsResult
 from headroom_mcp.retrieval import find_parts, matching_parts
 from headroom_mcp.retrieval_pages import page_of_original, whole_original
-from headroom_mcp.retrieval_query import plan_query
+from headroom_mcp.retrieval_query import QueryPlan, plan_query
 from headroom_mcp.retrieval_store import search_everything
 from headroom_mcp.router import KINDS, kind_from_name, rank_kinds
 from headroom_mcp.store import CcrStore
@@ -366,6 +366,20 @@ def _cut_to_tokens(line: str, room: int) -> str:
     return f"{line[:chars]}…{MARKER_PREFIX}: +{len(line) - chars:,} chars]"
 
 
+ERRORS_SHARE = 0.4  # a question about errors may read back up to this share of the original
+
+
+def answer_budget(settings: Settings, plan: QueryPlan, original_tokens: int) -> int:
+    """How much a retrieve with a query returns when max_tokens is not given: the configured
+    budget (HEADROOM_MCP_RETRIEVE_TOKENS); a question about errors or warnings in a large
+    original gets up to ERRORS_SHARE of it, at most one page, since every error instance
+    (which host, which id, which test) may be the answer and they are what was asked for."""
+    if not (plan.errors or plan.warnings):
+        return settings.retrieve_tokens
+    share = int(ERRORS_SHARE * original_tokens)
+    return max(settings.retrieve_tokens, min(share, settings.page_tokens))
+
+
 def _check_offset(offset: int | None) -> int:
     if offset is None:
         return 0
@@ -441,10 +455,12 @@ def retrieve(
                 _check_offset(offset), limit,
             )  # fmt: skip
     else:
-        found = find_parts(settings, store, digest, plan_query(query), content)
+        plan = plan_query(query)
+        found = find_parts(settings, store, digest, plan, content)
         result = matching_parts(
             original.short, original.kind, content, original.tokens, query, found, total_units,
-            max_tokens or settings.retrieve_tokens, _check_offset(offset),
+            max_tokens or answer_budget(settings, plan, original.tokens), _check_offset(offset),
+            errors_asked=plan.errors or plan.warnings,
         )  # fmt: skip
     store.record_event(
         "retrieve",

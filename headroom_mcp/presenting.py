@@ -61,8 +61,9 @@ def run_text(result: RunResult) -> str:
 
 
 def retrieve_text(result: RetrieveResult) -> str:
-    """The retrieved text, and when an original is paged, where the next page starts."""
-    if result.next_offset is None:
+    """The retrieved text, and when an original is paged, where the next page starts (a
+    retrieve with a query says how to page its parts in its own last line)."""
+    if result.next_offset is None or result.query:
         return result.content
     end = result.offset + len(result.content)
     return (

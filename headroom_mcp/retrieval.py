@@ -28,7 +28,7 @@ from headroom_mcp.tokens import count_tokens
 RRF_K = 60  # reciprocal-rank fusion constant (Cormack et al.)
 TAG_WEIGHT = 0.8  # an error-tagged unit weighs a little less than a keyword match
 VECTOR_CANDIDATES = 50
-MAX_PARTS = 60
+MAX_PARTS = 2000  # the budget is what limits an answer; this only bounds the work
 PART_OVERHEAD_TOKENS = 12  # the location line of a part
 ON_DEMAND_SECONDS = 0.15  # embedding done inside a retrieve call, at most
 ON_DEMAND_UNITS = 48
@@ -65,12 +65,13 @@ def find_parts(
     """The units of one original that answer the query, best first."""
     rankings: list[tuple[list[UnitHit], float]] = []
     labels: list[str] = []
-    lexical = store.search_units(digest, plan.match)
+    limit = ERROR_CANDIDATES if (plan.errors or plan.warnings) else CANDIDATES
+    lexical = store.search_units(digest, plan.match, limit)
     if lexical:
         rankings.append((lexical, 1.0))
         labels.append("keywords")
     if plan.errors or plan.warnings:
-        tagged = store.search_units(digest, plan.tag_match)
+        tagged = store.search_units(digest, plan.tag_match, limit)
         if tagged:
             rankings.append((tagged, TAG_WEIGHT))
             labels.append("error units" if plan.errors else "warning units")
@@ -209,7 +210,14 @@ def widen_to_block(content: str, start: int, end: int) -> tuple[int, int]:
 _EXCEPTION_NAME_RE = re.compile(
     r"\b([A-Za-z_][\w.$]*(?:Error|Exception|Warning|Panic|Fault|Failure))\b|\bpanic:|FAIL"
 )
-MAX_CANDIDATES = 300
+MAX_CANDIDATES = 5000
+CANDIDATES = 200  # units fetched per ranking
+ERROR_CANDIDATES = 5000  # a question about errors may need every error instance
+_TRACE_HINT_RE = re.compile(
+    r"^(\s+\S|at |Caused by|Traceback|During handling|The above exception|goroutine |panic:"
+    r"|\.\.\. \d+ more|#\d+ |\[stacktrace\]|Stack trace:|-{3,})|Traceback|Exception|Error:",
+    re.M,
+)
 
 
 def family_of(text: str) -> str:
@@ -228,7 +236,9 @@ def _spread(content: str, hits: list[UnitHit]) -> list[tuple[UnitHit, int, int, 
     parts show ten different failures before a second copy of any of them."""
     families: dict[str, list[tuple[UnitHit, int, int, str]]] = {}
     for hit in hits[:MAX_CANDIDATES]:
-        start, end = widen_to_block(content, hit.start, hit.end)
+        start, end = hit.start, hit.end
+        if _TRACE_HINT_RE.search(content, start, min(len(content), end + 400)):
+            start, end = widen_to_block(content, hit.start, hit.end)
         key = family_of(content[start:end])
         families.setdefault(key, []).append((hit, start, end, key))
     queues = list(families.values())
@@ -256,6 +266,7 @@ def matching_parts(
     total_units: int,
     budget: int,
     offset: int = 0,
+    errors_asked: bool = False,
 ) -> RetrieveResult:
     """The best parts from rank `offset` on, whole and widened to failure blocks, spread
     over different failures, as many as fit `budget` tokens, shown in original order; a last
@@ -270,7 +281,9 @@ def matching_parts(
             break
         text = content[start:end]
         if "\n" not in text.strip():
-            shape = template_of(text)  # the same line again with other numbers adds little
+            # The same line again adds nothing; with other numbers, only to a question about
+            # errors, whose every instance (which host, which id) may be the answer.
+            shape = text.strip() if errors_asked else template_of(text)
             if shape in shapes:
                 considered += 1
                 continue
@@ -316,8 +329,12 @@ def matching_parts(
     )  # fmt: skip
 
 
+_SINGLE_LINE_RE = re.compile(r"^lines? (\d+)$")
+
+
 def _render(content: str, spans: list[tuple[int, int, str, UnitHit]], budget: int) -> list[str]:
-    """Each part under its location line; touching parts as one block of original text."""
+    """Each part under its location line; touching parts as one block of original text; a run
+    of one-line parts (log lines found far apart) under one line listing their line numbers."""
     merged: list[tuple[int, int, str]] = []
     for start, end, where, _ in spans:
         if merged and start <= merged[-1][1] + 1:
@@ -325,7 +342,25 @@ def _render(content: str, spans: list[tuple[int, int, str, UnitHit]], budget: in
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]), f"{first_where} … {where}")
         else:
             merged.append((start, end, where))
-    blocks = [f"{MARKER_PREFIX}: {where}]\n{content[start:end]}" for start, end, where in merged]
+    blocks: list[str] = []
+    run: list[tuple[str, str]] = []  # (line number, text) of consecutive one-line parts
+
+    def flush() -> None:
+        if run:
+            numbers = ", ".join(number for number, _ in run)
+            label = "line" if len(run) == 1 else "lines"
+            blocks.append(f"{MARKER_PREFIX}: {label} {numbers}]\n" + "\n".join(t for _, t in run))
+            run.clear()
+
+    for start, end, where in merged:
+        text = content[start:end]
+        single = _SINGLE_LINE_RE.match(where)
+        if single and "\n" not in text.strip("\n"):
+            run.append((single.group(1), text.strip("\n")))
+            continue
+        flush()
+        blocks.append(f"{MARKER_PREFIX}: {where}]\n{text}")
+    flush()
     if len(blocks) == 1 and count_tokens(blocks[0]) > budget:
         from headroom_mcp.retrieval_pages import head_within
 
