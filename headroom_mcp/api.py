@@ -371,10 +371,11 @@ ERRORS_SHARE = 0.4  # a question about errors may read back up to this share of 
 
 def answer_budget(settings: Settings, plan: QueryPlan, original_tokens: int) -> int:
     """How much a retrieve with a query returns when max_tokens is not given: the configured
-    budget (HEADROOM_MCP_RETRIEVE_TOKENS); a question about errors or warnings in a large
-    original gets up to ERRORS_SHARE of it, at most one page, since every error instance
-    (which host, which id, which test) may be the answer and they are what was asked for."""
-    if not (plan.errors or plan.warnings):
+    budget (HEADROOM_MCP_RETRIEVE_TOKENS); a question for the errors or warnings in general
+    ("errors, failures and unusual events") in a large original gets up to ERRORS_SHARE of
+    it, at most one page, since every error instance (which host, which id, which test) may
+    be the answer and they are what was asked for."""
+    if not plan.only_intent:
         return settings.retrieve_tokens
     share = int(ERRORS_SHARE * original_tokens)
     return max(settings.retrieve_tokens, min(share, settings.page_tokens))

@@ -30,6 +30,13 @@ _ERROR_INTENT_RE = re.compile(
 )
 _WARNING_INTENT_RE = re.compile(r"\bwarn\w*|\bdeprecat\w*", re.I)
 ERROR_TAG_WORDS = ("error", "errors", "failure", "failed", "exception", "traceback")
+# Words that only say "errors" (or "warnings"): a query made of them names no particular one.
+_INTENT_ONLY_RE = re.compile(
+    r"^(errors?|fail\w*|exception\w*|unusual|rare|events?|warn\w*|problems?|issues?|wrong|went"
+    r"|happened|traceback\w*|stack|traces?|crash\w*|panic\w*|fatal|abort\w*|anomal\w*|all"
+    r"|show|list|find|messages?|logs?|lines?|everything|anything|deprecat\w*|causes?|root|tests?"
+    r"|cases?|why|happen\w*)$"
+)
 WARNING_TAG_WORDS = ("warning", "warnings")
 
 
@@ -42,6 +49,11 @@ class QueryPlan:
     match: str
     errors: bool
     warnings: bool
+
+    @property
+    def only_intent(self) -> bool:
+        """The query asks for errors or warnings in general, naming no particular one."""
+        return (self.errors or self.warnings) and all(_INTENT_ONLY_RE.match(w) for w in self.words)
 
     @property
     def tag_match(self) -> str:
