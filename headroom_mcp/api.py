@@ -275,6 +275,11 @@ def _compressed(
     kind, result, skipped = run_kinds(candidates, content, query, budget, options)
     transforms = [*transforms, *skipped]
     body = result.text
+    if not keeps_content(body, 0):
+        # Even the text kind kept nothing (a budget smaller than any line): show the head.
+        room = (budget or DEFAULT_FLOOR_TOKENS) - 2 * MARKER_RESERVE_TOKENS // 3
+        body = _head_of(content, max(MIN_FLOOR_TOKENS, room))
+        transforms.append("floor:head")
     text, after = with_footer(body, tokens, result.omitted, short, query)
     if after >= tokens and (max_tokens is None or tokens <= max_tokens):
         return _passthrough(content, short, kind, tokens, [*transforms, "passthrough:no-gain"])
@@ -355,6 +360,27 @@ def _hard_cut(
         kept.append(line)
         room -= cost
     return with_footer("\n".join(kept), before, omitted, short, query, brief=brief)
+
+
+DEFAULT_FLOOR_TOKENS = 400
+MIN_FLOOR_TOKENS = 20
+
+
+def _head_of(content: str, room: int) -> str:
+    """The first lines of the content within `room` tokens, the first one cut if it alone is
+    too long: the last resort, so a result always shows some of the content."""
+    kept: list[str] = []
+    for line in content.split("\n"):
+        if not line.strip() and not kept:
+            continue
+        cost = count_tokens(line) + 1
+        if cost > room:
+            if not kept:
+                kept.append(_cut_to_tokens(line, room))
+            break
+        kept.append(line)
+        room -= cost
+    return "\n".join(kept)
 
 
 def _cut_to_tokens(line: str, room: int) -> str:

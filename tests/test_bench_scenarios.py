@@ -1,5 +1,6 @@
 """The published-workload sessions (bench/scenarios/) are well formed: every step's needles are in
 the tool output it asks about, follow-ups name an earlier step, every file has a provenance."""
+
 import json
 import re
 from pathlib import Path
@@ -22,7 +23,9 @@ def test_manifests_needles_in_content():
                 text = texts[st["follow_up"]]
             else:
                 assert "@" in st["source"] and st["file"]
-                text = texts[st["id"]] = norm((DATA / name / st["file"]).read_text(encoding="utf-8"))
+                text = texts[st["id"]] = norm(
+                    (DATA / name / st["file"]).read_text(encoding="utf-8")
+                )
             assert st["query"] and st["retrieve_query"] and st["needles"]
             for n in st["needles"]:
                 assert norm(n) in text, (name, st["id"], n)

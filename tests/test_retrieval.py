@@ -11,7 +11,9 @@ def test_a_traceback_comes_back_whole_with_its_frames_and_exception():
     back = retrieve(result.hash, query="ERROR TRACE Traceback exception")
     first = back.content.split("Traceback (most recent call last):", 1)[1]
     trace = first.split("\n[20", 1)[0]  # up to the next log line
-    assert 'File "/Users/resolvewang/Documents/project/OpenSource/WeiboSpider/tasks/user.py"' in trace
+    assert (
+        'File "/Users/resolvewang/Documents/project/OpenSource/WeiboSpider/tasks/user.py"' in trace
+    )
     assert "kombu.exceptions.InconsistencyError:" in trace  # the exception under the frames
     assert "raise InconsistencyError(NO_ROUTE_ERROR.format(exchange, key))" in trace  # innermost
 

@@ -22,7 +22,35 @@ def test_each_real_sample_is_detected_as_the_kind_of_its_folder(path):
     assert detect_kind(path.read_text(encoding="utf-8")) == path.parent.name
 
 
-CORPUS_KIND = {"json_api": {"json"}, "prose_qa": {"prose", "text"}}
+CORPUS_KIND = {
+    "json_api": {"json"},
+    "prose_qa": {"prose", "text"},
+    "api_payload": {"json"},
+    "event_stream": {"json"},
+    "service_log": {"logs", "build"},
+    "ci_log": {"build", "logs"},
+    "test_output": {"build", "test_report", "logs"},
+}
+WILD = DATA.parents[1] / "bench" / "wild" / "cases"
+
+
+def corpus_cases(folder):
+    return (
+        sorted(p for p in folder.iterdir() if (p / "meta.json").exists()) if folder.is_dir() else []
+    )
+
+
+@pytest.mark.skipif(not WILD.is_dir(), reason="bench/wild/cases is missing")
+def test_router_sends_the_wild_corpus_to_the_kinds_its_labels_name():
+    wrong = []
+    cases = corpus_cases(WILD)
+    for case in cases:
+        meta = json.loads((case / "meta.json").read_text())
+        want = CORPUS_KIND.get(meta["kind"], {meta["kind"]})
+        got = detect_kind((case / "content.txt").read_text(encoding="utf-8"))
+        if got not in want:
+            wrong.append((case.name, got))
+    assert len(wrong) <= 0.05 * len(cases), wrong
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/dev is not beside this checkout")
