@@ -23,6 +23,7 @@ of the input's tokens, at least MIN_BUDGET_TOKENS and at most MAX_DEFAULT_BUDGET
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -33,6 +34,8 @@ from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, cut_long_line
 from headroom_mcp.engines.failure_blocks import (
     FailureBlock,
     find_failure_blocks,
+    headline_rows,
+    ranked_important,
     shorten_block,
     summary_lines,
 )
@@ -171,7 +174,10 @@ def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
     by_key, by_message, whole = _warning_rows(p)
     if asks_warnings:  # each kind of warning, then each distinct message, before the rest
         order += [[i] for i in by_key]
-    order += [list(b.important) for b in firsts]
+    ranked = [ranked_important(p.texts, b) for b in firsts]
+    heads = [len(headline_rows(p.texts, b)) for b in firsts]
+    order += [rows[:n] for rows, n in zip(ranked, heads, strict=True)]  # every chain, then
+    order += ranked  # the frames
     summaries = _distinct(p, reversed(p.summaries))[:MAX_SUMMARY_LINES]
     order += [[i] for i in summaries]
     if asks_warnings:
@@ -270,16 +276,26 @@ def _select(p: Parsed, groups: list[list[int]], room: int) -> list[int]:
         block = whole.get((rows[0], rows[-1])) if len(rows) > 1 else None
         if block is None and sum(len(p.texts[r]) for r in new) > 16 * (room - spent):
             continue  # surely too big: skip counting its tokens (the "everything" group)
-        extra = price(new) + 14  # a gap marker may be needed on each side
+        extra = price(new) + _gaps(new)
         if spent + extra > room and block is not None:
             new = _shortened(p, block, taken, room - spent, price)
-            extra = price(new) + 14
+            extra = price(new) + _gaps(new)
         if not new or spent + extra > room:
             continue
         chosen += new
         taken.update(new)
         spent += extra
     return chosen
+
+
+GAP_TOKENS = 7  # half a gap marker: one may be needed on each side of every run of rows
+
+
+def _gaps(rows: list[int]) -> int:
+    """Tokens of the gap markers `rows` may add: one per run of consecutive rows, and one."""
+    ordered = sorted(rows)
+    runs = 1 + sum(1 for a, b in itertools.pairwise(ordered) if b > a + 1)
+    return GAP_TOKENS * (runs + 1) if rows else 0
 
 
 def _shortened(
@@ -290,7 +306,7 @@ def _shortened(
     while low <= high:
         mid = (low + high) // 2
         rows = [r for r in shorten_block(p.texts, block, mid) if r not in taken]
-        if price(rows) + 28 <= room:
+        if price(rows) + _gaps(rows) <= room:
             best, low = rows, mid + 1
         else:
             high = mid - 1

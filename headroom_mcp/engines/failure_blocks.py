@@ -91,6 +91,7 @@ TRIGGERS: tuple[tuple[re.Pattern[str], Recogniser, bool], ...] = (
 # Every trigger above needs one of these substrings; most log lines have none.
 _PREFILTER_RE = re.compile(
     r"Traceback|Error|ERROR|error|Exception|FAIL|Fail|panic|fatal|Fatal|Stack trace|Uncaught"
+    r"|\[stacktrace\]"
     r"|(?:\t|  )at |\*\* |REPORT|\.rb:\d+:in |___|●|\d\) \S|<<<|Test +#|---- |goroutine \d"
     r"|\.go:\d+(:\d+)?: "
 )
@@ -167,7 +168,7 @@ _LIBRARY_RE = re.compile(
     r"|/runtime/|/src/testing/|/usr/local/go/|/rustc/|library/(?:std|core|alloc|test)/"
     r"|\.cargo/registry|/gems/|/ruby/\d|/vendor/|\((?:elixir|stdlib|ex_unit|kernel) [\d.]+\)"
 )
-_FRAME_START_RE = re.compile(r"^\s*(File \"|at |#\d+ |\d+: |from |\(\w[\w ]*[\d.]*\) |\u276f )")
+_FRAME_START_RE = re.compile(r"^[\s>]*(File \"|at |#\d+ |\d+: |from |\(\w[\w ]*[\d.]*\) |\u276f )")
 
 
 def shorten_block(lines: Sequence[str], block: FailureBlock, max_lines: int) -> list[int]:
@@ -180,13 +181,40 @@ def shorten_block(lines: Sequence[str], block: FailureBlock, max_lines: int) -> 
     rows = range(block.first, block.last + 1)
     if len(rows) <= max_lines:
         return list(rows)
-    headline = next((k for k in block.important if _body(lines[k]).strip() == block.headline),
-                    block.first)  # fmt: skip
-    ranked = [headline, *(k for k in block.important if k != headline)]
+    ranked = ranked_important(lines, block)
+    heads = len(headline_rows(lines, block))
     library = _library_rows(lines, block)
     rest = [k for k in rows if k not in set(block.important)]
     rest.sort(key=lambda k: (k in library, min(abs(k - m) for m in block.important), k))
-    return sorted((ranked + rest)[:max_lines])
+    return sorted((ranked + rest)[: max(max_lines, heads)])
+
+
+def headline_rows(lines: Sequence[str], block: FailureBlock) -> list[int]:
+    """The block's headline and the headlines of its chained causes (`Caused by: ...`, "The
+    above exception was the direct cause ...", a chained traceback's exception line): the
+    important rows that are not frames. A shortened block keeps all of them."""
+    return [
+        k for k in block.important
+        if not _FRAME_START_RE.match(_body(lines[k])) and not _TRACE_OPENER_RE.match(lines[k])
+    ]  # fmt: skip
+
+
+_TRACE_OPENER_RE = re.compile(
+    r"^\s*(Traceback \(most recent call last\):|Stack trace:|\[stacktrace\])"
+)
+
+
+def ranked_important(lines: Sequence[str], block: FailureBlock) -> list[int]:
+    """`important` in the order a short budget keeps them: the headline, the root cause (the
+    chained headline farthest from it: Java's last `Caused by:`, Python's first exception),
+    the other chained headlines, then the frames and the rest."""
+    headline = next((k for k in block.important if _body(lines[k]).strip() == block.headline),
+                    block.first)  # fmt: skip
+    heads = [k for k in headline_rows(lines, block) if k != headline]
+    if heads and heads[0] < headline:
+        heads.reverse()
+    frames = [k for k in block.important if k != headline and k not in heads]
+    return [headline, *heads[-1:], *heads[:-1], *frames]
 
 
 def _library_rows(lines: Sequence[str], block: FailureBlock) -> set[int]:

@@ -38,6 +38,8 @@ def python_traceback(view: View, i: int, _: re.Match[str]) -> Found | None:
             body = view.body(j)
             if _PY_FRAME_RE.match(body):
                 frames.append(j)
+            elif view.blank(j) and _py_goes_on(view, j, base, bool(frames)):
+                pass  # loguru and better-exceptions put blank lines between frames
             elif not (frames and indent(body) > base) and not _PY_REPEAT_RE.match(body):
                 break
             j += 1
@@ -61,6 +63,23 @@ def python_traceback(view: View, i: int, _: re.Match[str]) -> Found | None:
             return found
         important.append(k)
         start = nxt
+
+
+_PY_EXCEPTION_RE = re.compile(r"^[A-Za-z_][\w.]*(: |:?\s*$)")
+
+
+def _py_goes_on(view: View, j: int, base: int, framed: bool) -> bool:
+    """Whether the traceback goes on after the blank line `j`: the next non-blank line is a
+    frame, or (after a frame) a more indented line or the exception line."""
+    k = j + 1
+    while k < len(view) and view.blank(k):
+        k += 1
+    if k >= len(view) or k - j > 2:
+        return False
+    body = view.body(k)
+    if _PY_FRAME_RE.match(body):
+        return True
+    return framed and (indent(body) > base or bool(_PY_EXCEPTION_RE.match(body[base:])))
 
 
 # -- frame runs: Java (and Kotlin, Scala), Node, .NET -----------------------------------------
@@ -174,15 +193,22 @@ def frame_run(view: View, i: int, _: re.Match[str]) -> Found | None:
 
 # -- Go, Rust ---------------------------------------------------------------------------------
 
-GO_PANIC_RE = re.compile(r"^(panic: |fatal error: |goroutine \d+ \[[\w ,]+\]:$)")
+# `goroutine 21 [running]:`, and with Go 1.23 `goroutine 21 gp=0x1400 m=4 [running]:`
+_GO_ROUTINE = r"goroutine \d+ (?:\w+=\w+ )*\[[^\]]+\]:$"
+GO_PANIC_RE = re.compile(rf"^(panic: |fatal error: |{_GO_ROUTINE})")
 _GO_FUNC_RE = re.compile(r"^[\w.*/()\[\]{}\-,]+\(.*\)$|^created by ")
-_GO_FILE_RE = re.compile(r"^\t.+:\d+( \+0x[0-9a-f]+)?$")
-_GO_EXTRA_RE = re.compile(r"^(\[signal |goroutine \d+ \[|panic: |\s+panic: |exit status \d+$)")
+_GO_FILE_RE = re.compile(r"^\t.+:\d+( \+0x[0-9a-f]+)?( (fp|sp|pc)=0x[0-9a-f]+)*$")
+_GO_EXTRA_RE = re.compile(
+    rf"^(\[signal |{_GO_ROUTINE}|panic: |\s+panic: |exit status \d+$|runtime stack:$"
+    r"|\.\.\.(additional|\d+) frames elided\.\.\.$|runtime: )"
+)
 
 
 def go_panic(view: View, i: int, _: re.Match[str]) -> Found | None:
-    """`panic: ...` (or `fatal error:`) and the goroutine dumps after it."""
+    """`panic: ...` (or `fatal error:`, with the `runtime:` lines above it) and the goroutine
+    dumps after it; the first goroutine's header (the one that failed) is important."""
     innermost = None
+    routines: list[int] = []
     j = i + 1
     last = i
     while j < len(view):
@@ -192,6 +218,8 @@ def go_panic(view: View, i: int, _: re.Match[str]) -> Found | None:
                 innermost = j
             last = j
         elif _GO_FUNC_RE.match(body) or _GO_EXTRA_RE.match(body):
+            if body.startswith("goroutine "):
+                routines.append(j)
             last = j
         elif not body.strip():
             pass
@@ -202,7 +230,10 @@ def go_panic(view: View, i: int, _: re.Match[str]) -> Found | None:
         return None
     files = [k for k in range(i, last + 1) if _GO_FILE_RE.match(view.body(k))]
     outermost = files[-1] if files else None
-    return Found(i, last, "go-panic", i, innermost, outermost, [i])
+    first = i
+    while first - 1 >= view.floor and view.body(first - 1).startswith("runtime: "):
+        first -= 1
+    return Found(first, last, "go-panic", i, innermost, outermost, [first, i, *routines[:1]])
 
 
 RUST_PANIC_RE = re.compile(r"^thread '[^']*'( \([^)]*\))? panicked at ")
@@ -262,24 +293,42 @@ def ruby_frames(view: View, i: int, _: re.Match[str]) -> Found | None:
     return Found(head, j - 1, "ruby", head, i, j - 1, [head])
 
 
-PHP_FATAL_RE = re.compile(r"^(PHP )?(Fatal error|Parse error|Uncaught \w)|^Stack trace:$")
-_PHP_LINE_RE = re.compile(r"^(PHP )?\s*(#\d+ |Stack trace:|thrown in |Next [\w\\]+)")
+PHP_FATAL_RE = re.compile(
+    r"^(PHP )?(Fatal error|Parse error|Uncaught \w)|^Stack trace:$|^\[stacktrace\]$"
+)
+_PHP_LINE_RE = re.compile(
+    r"^(PHP )?\s*(#\d+ |Stack trace:|thrown in |Next [\w\\]+|\[stacktrace\]$"
+    r"|\[previous exception\] )"
+)
+_PHP_CLOSE_RE = re.compile(r'^"\}\s*$')  # Monolog's end of the JSON context holding the trace
 
 
 def php_fatal(view: View, i: int, _: re.Match[str]) -> Found | None:
     """`PHP Fatal error:  Uncaught ...`, `Stack trace:`, `#0 ...` frames, `thrown in`."""
     head = i
-    if view.body(i).startswith("Stack trace:"):
+    if view.body(i).startswith(("Stack trace:", "[stacktrace]")):
         head = i - 1 if i - 1 >= view.floor and not view.blank(i - 1) else i
     j = i + 1
     frames: list[int] = []
-    while j < len(view) and _PHP_LINE_RE.match(view.body(j)):
-        if "#" in view.body(j)[:10]:
+    causes: list[int] = []  # Laravel's `[previous exception] [object] (...)` and `Next ...`
+    while j < len(view):
+        body = view.body(j)
+        if (view.blank(j) and frames and j + 1 < len(view)
+                and view.body(j + 1).startswith("[previous exception]")):  # fmt: skip
+            j += 1
+            continue
+        if not _PHP_LINE_RE.match(body):
+            break
+        if "#" in body[:10]:
             frames.append(j)
+        elif body.startswith(("[previous exception]", "Next ")):
+            causes.append(j)
+        j += 1
+    if j < len(view) and frames and _PHP_CLOSE_RE.match(view.body(j)):
         j += 1
     innermost = frames[0] if frames else None
     outermost = frames[-2] if len(frames) > 1 else innermost  # the last is `{main}`
-    return Found(head, j - 1, "php", head, innermost, outermost, [head])
+    return Found(head, j - 1, "php", head, innermost, outermost, [head, *causes])
 
 
 ELIXIR_RE = re.compile(r"^\s*\*\* \([\w.]+\) ")

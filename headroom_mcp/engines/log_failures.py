@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from headroom_mcp.engines.base import MARKER_PREFIX
-from headroom_mcp.engines.failure_blocks import FailureBlock, shorten_block
+from headroom_mcp.engines.failure_blocks import FailureBlock, headline_rows, shorten_block
 from headroom_mcp.engines.log_lines import message_of
 
 MAX_BLOCK_LINES = 80  # a longer failure block is shortened (headline, innermost frame first)
@@ -46,6 +46,12 @@ def note(text: str) -> str:
     return f"{MARKER_PREFIX}: {text}]"
 
 
+def failure_key(block: FailureBlock) -> tuple[str, str]:
+    """Blocks with equal keys are one failure seen again: the same signature and the same
+    headline, its log line's timestamp aside."""
+    return block.signature, message_of(block.headline).strip()
+
+
 def block_units(
     lines: Sequence[str],
     blocks: Sequence[FailureBlock],
@@ -60,9 +66,10 @@ def block_units(
     message the recogniser did not claim (unindented lines under the exception) comes too."""
     groups: dict[tuple[str, str], list[FailureBlock]] = {}
     for block in blocks:
-        groups.setdefault((block.signature, block.headline), []).append(block)
+        groups.setdefault(failure_key(block), []).append(block)
     units = []
-    for same in groups.values():
+    # the rarest failures first: the one odd exception outranks the twentieth of another
+    for same in sorted(groups.values(), key=len):
         block = same[0]
         head = opener.get(block.first)
         extra = [head] if head is not None and head < block.first else []
@@ -79,6 +86,7 @@ def block_units(
             extra + shorten_block(lines, block, MAX_BLOCK_LINES) + tail,
             extra + shorten_block(lines, block, MIN_BLOCK_LINES) + tail,
             extra + sorted(set(block.important)),
+            extra + headline_rows(lines, block),
         ]
         unit: Unit | None = None
         for rows in reversed(options):

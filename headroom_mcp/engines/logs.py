@@ -34,7 +34,13 @@ from dataclasses import dataclass, field
 
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, cut_long_line, query_terms
 from headroom_mcp.engines.failure_blocks import FailureBlock, find_failure_blocks, strip_ansi
-from headroom_mcp.engines.log_failures import MAX_EVENT_LINES, Unit, block_units, error_units
+from headroom_mcp.engines.log_failures import (
+    MAX_EVENT_LINES,
+    Unit,
+    block_units,
+    error_units,
+    failure_key,
+)
 from headroom_mcp.engines.log_lines import (
     SEVERE_LEVEL_RE,
     SHARE_SAMPLE_LINES,
@@ -81,6 +87,13 @@ class Mined:
     first_of: dict[str, int] = field(default_factory=dict)  # template -> event index
     family: dict[str, int] = field(default_factory=dict)  # template -> family id
     family_counts: Counter[int] = field(default_factory=Counter)
+    blocks: list[FailureBlock] = field(default_factory=list)  # found in the ANSI-stripped lines
+    inside: set[int] = field(default_factory=set)  # rows of a block after its first
+
+
+def block_interior(blocks: list[FailureBlock]) -> set[int]:
+    """Rows inside failure blocks after their first: frames, causes, a dump's goroutines."""
+    return {r for b in blocks for r in range(b.first + 1, b.last + 1)}
 
 
 FAMILY_SIMILARITY = 0.7  # share of equal tokens for two templates to be one family
@@ -124,13 +137,18 @@ def mine(lines: list[str]) -> Mined:
     timestamp or level in its head, or the log's own prefix shape) and is not indented or
     part of a stack trace; any other line continues the event above.
     """
+    clean = [strip_ansi(line) for line in lines] if any("\x1b" in x for x in lines) else lines
+    blocks = find_failure_blocks(clean)
+    inside = block_interior(blocks)
     error_rows = set(error_candidate_rows(lines))
     severe_rows = _severe_rows(lines)
-    shape = dominant_shape(lines[:: max(1, len(lines) // SHARE_SAMPLE_LINES)])
+    sample = [x for i, x in enumerate(lines) if i not in inside]
+    shape = dominant_shape(sample[:: max(1, len(sample) // SHARE_SAMPLE_LINES)])
     events: list[Event] = []
     for i, line in enumerate(lines):
         if events and (
-            line[:1].isspace()
+            i in inside
+            or line[:1].isspace()
             or not line.strip()
             or _TRACE_RE.match(line)
             or not looks_like_log_line(line, shape)
@@ -143,7 +161,7 @@ def mine(lines: list[str]) -> Mined:
             Event(i, i, template_of(message_of(line)), i in severe_rows,
                   i in error_rows and bool(ERROR_RE.search(line)))
         )  # fmt: skip
-    mined = Mined(events)
+    mined = Mined(events, blocks=blocks, inside=inside)
     for n, event in enumerate(events):
         mined.counts[event.template] += 1
         mined.first_of.setdefault(event.template, n)
@@ -276,7 +294,7 @@ class _Plan:
 
 def _plan(lines: list[str], mined: Mined, query: str | None) -> _Plan:
     clean = [strip_ansi(line) for line in lines] if any("\x1b" in x for x in lines) else lines
-    blocks = find_failure_blocks(clean)
+    blocks = mined.blocks
     starts = [e.first for e in mined.events]
     opener, event_end = {}, {}
     for block in blocks:
@@ -304,13 +322,16 @@ def compress_logs(content: str, query: str | None, budget: int | None) -> Engine
     never left out; the footer's templates only get what room is left.
     """
     lines, mined = mine_text(content)
-    if len(mined.events) < 2 or log_line_share(lines) < MIN_EVENT_START_SHARE:
+    outside = [x for i, x in enumerate(lines) if i not in mined.inside]  # traces are no test
+    if len(mined.events) < 2 or log_line_share(outside) < MIN_EVENT_START_SHARE:
         return compress_text(content, query, budget)
     plan = _plan(lines, mined, query)
     limit = budget if budget is not None else default_budget(estimate_tokens(content), query)
     if budget is None:  # let the failures in, up to the cap, when the share is too small
         need = sum(_cost(lines, u.rows, u.notes) for u in plan.must) + HEADER_TOKENS
-        limit = max(limit, min(need, 2 * limit, MAX_DEFAULT_BUDGET_TOKENS))
+        least = sum(_cost(lines, u.rows, u.notes) for u in map(_shortest, plan.must))
+        grown = max(2 * limit, least + HEADER_TOKENS)  # every headline, whatever the share
+        limit = max(limit, min(need, grown, MAX_DEFAULT_BUDGET_TOKENS))
     room = limit - HEADER_TOKENS
     chosen = _select(lines, [*plan.must, *plan.rest], room)
     text, shown = _finish(plan, chosen, limit)
@@ -329,9 +350,19 @@ def compress_logs(content: str, query: str | None, budget: int | None) -> Engine
 HEADER_TOKENS = 120  # room kept for the header line
 
 
+def _shortest(unit: Unit) -> Unit:
+    while unit.fallback is not None:
+        unit = unit.fallback
+    return unit
+
+
+GAP_TOKENS = 10  # a "[headroom: lines a-b omitted]" line before a run of rows
+
+
 def _cost(lines: list[str], rows: list[int], notes: dict[int, str]) -> int:
     text = sum(count_tokens(cut_long_line(lines[r].rstrip("\r"))) + 1 for r in rows)
-    return text + sum(count_tokens(n) + 1 for n in notes.values()) + 12
+    runs = sum(1 for k, r in enumerate(rows) if k == 0 or r != rows[k - 1] + 1)
+    return text + sum(count_tokens(n) + 1 for n in notes.values()) + 2 + GAP_TOKENS * runs
 
 
 def _select(lines: list[str], units: list[Unit], room: int) -> list[Unit]:
@@ -408,8 +439,8 @@ def _header(plan: _Plan, shown: set[int]) -> str:
     last = timestamp_of(lines[mined.events[-1].first]) or "?"
     severe = [e for e in mined.events if e.severe]
     severe_shown = sum(1 for e in severe if e.first in shown)
-    kinds = {(b.signature, b.headline) for b in plan.blocks}
-    kinds_shown = {(b.signature, b.headline) for b in plan.blocks if b.first in shown}
+    kinds = {failure_key(b) for b in plan.blocks}
+    kinds_shown = {failure_key(b) for b in plan.blocks if b.first in shown}
     failures = (
         f", {len(plan.blocks)} failure blocks ({len(kinds)} distinct, {len(kinds_shown)} shown)"
         if plan.blocks
