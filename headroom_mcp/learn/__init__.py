@@ -102,6 +102,8 @@ def report_table(findings: Sequence[Finding], root: Path, home: Path | None = No
             what = f"budget {f.budget:,} tokens for {f.kind_name} output" + (
                 f" (from `{f.tool}`)" if f.tool else ""
             )
+        elif f.kind == "pressure":
+            what = f"`{f.subject}` output filled {f.tokens:,} tokens before compactions"
         else:
             what = f.subject
         shown = f.evidence[:MAX_REPORT_EVIDENCE]

@@ -76,7 +76,8 @@ def phrase_correction(failed: ToolCall, fixed: ToolCall) -> str:
             key = changed[0]
             old, new = failed.args.get(key), fixed.args.get(key)
             if isinstance(new, str) and _looks_like_path(new):
-                return f"Use the path `{_shown(new)}`, not `{_shown(str(old))}` ({fixed.name})"
+                # Not shortened: an absolute path is made relative only when the block is written.
+                return f"Use the path `{new}`, not `{old}`, with {fixed.name}"
             return f"Call {fixed.name} with {key}=`{_shown(str(new))}`, not `{_shown(str(old))}`"
         return f"Call {fixed.name} as `{_shown(call_key(fixed))}`"
     a, b = _words(failed), _words(fixed)
@@ -130,10 +131,15 @@ def find_failures(sessions: Sequence[Session]) -> list[Finding]:
             findings.append(
                 Finding("correction", fam, rule, len(items), sessions_seen, 0, evidence)
             )
-        elif len(items) >= MIN_UNFIXED_FAILURES:
+        elif len(items) >= MIN_UNFIXED_FAILURES and not _one_loop(items):
             rule = f"Do not call `{fam}` as before: it failed {where}."
             findings.append(Finding("failure", fam, rule, len(items), sessions_seen, 0, evidence))
     return findings
+
+
+def _one_loop(items: list[tuple[Session, ToolCall, ToolCall | None]]) -> bool:
+    """All the failures are one call repeated in one session: a retry loop, reported as such."""
+    return len({(s.session_id, call_key(c)) for s, c, _ in items}) == 1
 
 
 def find_retry_loops(sessions: Sequence[Session]) -> list[Finding]:

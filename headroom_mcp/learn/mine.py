@@ -7,6 +7,7 @@ learned from unused output never goes below it; one budget per kind.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from headroom_mcp.learn.failures import find_failures, find_retry_loops
 from headroom_mcp.learn.findings import Finding
@@ -29,6 +30,12 @@ def mine(sessions: Sequence[Session], store: CcrStore | None = None) -> list[Fin
         from headroom_mcp.learn.store_usage import find_store_budgets
 
         findings += find_store_budgets(store)
+    oversized = {f.subject for f in findings if f.kind == "oversized"}
+    # One line per tool in the instructions: the oversized rule already says to narrow it.
+    findings = [
+        replace(f, rule=None) if f.kind == "pressure" and f.subject in oversized else f
+        for f in findings
+    ]
     return sorted(_one_budget_per_kind(findings), key=lambda f: f.sort_key)
 
 

@@ -24,6 +24,7 @@ _EXIT_LINE_RE = re.compile(r"^(exit code|process exited with code|wall time|outp
 _PATH_RE = re.compile(r"(?<![\w.])(?:~|\.{1,2})?/[\w.@+-]+(?:/[\w.@+-]*)*|\b[\w.-]+/[\w./-]+")
 _HEX_RE = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{7,}\b", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\b\d+(?:\.\d+)*\b")
+_TAG_RE = re.compile(r"</?[A-Za-z_][\w-]*>")
 _QUOTED_RE = re.compile(r"'[^'\n]{1,80}'|\"[^\"\n]{1,80}\"")
 _CD_PREFIX_RE = re.compile(r"^cd\s+\S+\s*&&\s*")
 _TAIL_PIPE_RE = re.compile(r"\s*\|\s*(head|tail)(\s+-n)?(\s+-?\d+)?\s*$")
@@ -39,6 +40,7 @@ def error_signature(text: str) -> str:
     errors = [ln for ln in lines if _ERROR_LINE_RE.search(ln)]
     # The last error line of a traceback names the exception; elsewhere the first one is the cause.
     line = errors[-1] if errors and lines[0].startswith("Traceback") else (errors or lines)[0]
+    line = _TAG_RE.sub(" ", line).strip()
     line = _QUOTED_RE.sub("<value>", line)
     line = _PATH_RE.sub("<path>", line)
     line = _HEX_RE.sub("<id>", line)
