@@ -1,5 +1,5 @@
 """The headroom-mcp command: serve, install, uninstall, doctor, compress, retrieve, search,
-read, run, forget, stats.
+read, run, forget, stats, learn.
 
 Each command parses its options, calls the library, and prints. Library errors become
 `Error: ...` on stderr with exit code 1 (usage errors exit 2, as click does). Every command
@@ -436,6 +436,94 @@ def stats(as_json: bool) -> None:
         _echo_json(result)
     else:
         click.echo(stats_text(result))
+
+
+@cli.command()
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, exists=True, resolve_path=True, path_type=Path),
+    default=".",
+    help="Project root: sessions whose cwd is inside it are read; rules are written there.",
+)
+@click.option(
+    "--target",
+    type=click.Choice(["CLAUDE.local.md", "CLAUDE.md", "AGENTS.md"]),
+    default="CLAUDE.local.md",
+    show_default=True,
+    help="Instructions file that gets the rules block.",
+)
+@click.option("--all", "every", is_flag=True, help="Read every session, of every project.")
+@click.option(
+    "--session",
+    "session_paths",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Read only this session file (repeatable; Claude Code .jsonl or Codex rollout-*.jsonl).",
+)
+@click.option("--dry-run", is_flag=True, help="Print the changes as a unified diff; write none.")
+@click.option("--report", is_flag=True, help="Print what was found as a table; write nothing.")
+@click.option(
+    "--claude-home",
+    envvar="CLAUDE_CONFIG_DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Claude Code's folder (default ~/.claude). Env: CLAUDE_CONFIG_DIR.",
+)
+@click.option(
+    "--codex-home",
+    envvar="CODEX_HOME",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Codex's folder (default ~/.codex). Env: CODEX_HOME.",
+)
+def learn(
+    project: Path,
+    target: str,
+    every: bool,
+    session_paths: tuple[Path, ...],
+    dry_run: bool,
+    report: bool,
+    claude_home: Path | None,
+    codex_home: Path | None,
+) -> None:
+    """Mine past Claude Code and Codex sessions of this project, offline, for rules: commands
+    that keep failing and what fixed them, retry loops, output that filled the context. Rules
+    go between markers in CLAUDE.local.md (or --target); compression rules go to
+    .headroom-mcp.toml, which the JSON engine honours.
+
+    Example: headroom-mcp learn --dry-run
+    """
+    from headroom_mcp import learn as learning
+    from headroom_mcp.config import load_settings
+    from headroom_mcp.context import current
+
+    home = Path.home()
+    try:
+        if session_paths:
+            sessions = learning.read_sessions(list(session_paths))
+        else:
+            sources = learning.SessionSources(
+                claude_home or home / ".claude", codex_home or home / ".codex"
+            )
+            sessions = learning.find_sessions(project, sources, every=every)
+        store = current()[1] if load_settings().db_path.exists() else None
+        findings = learning.mine(sessions, store)
+    except HeadroomMcpError as exc:
+        raise _fail(exc) from exc
+    if report:
+        click.echo(learning.report_table(findings, project, home))
+        return
+    changes = learning.plan_changes(project, findings, len(sessions), target, home)
+    if dry_run:
+        for change in changes:
+            click.echo(change.diff(), nl=False)
+        if not changes:
+            click.echo(f"Nothing to change ({len(sessions)} sessions read).")
+        return
+    for path in learning.apply_changes(changes):
+        click.echo(f"Updated {path.relative_to(project)}")
+    if not changes:
+        click.echo(f"Nothing to change ({len(sessions)} sessions read).")
 
 
 def main() -> None:

@@ -81,6 +81,7 @@ class FieldPlan:
     dropped: set[str] = field(default_factory=set)
     reduced: set[str] = field(default_factory=set)
     cut_text: bool = False
+    keep: frozenset[str] = frozenset()  # shown even when derivable (a project rule)
 
     def notes(self) -> list[str]:
         """Marker lines naming what the record lines leave out."""
@@ -163,7 +164,7 @@ def _project(value: Any, path: tuple[str, ...], plan: FieldPlan, depth: int, com
         out = {}
         had_derivable = False
         for key, item in value.items():
-            if is_derivable(str(key), item):
+            if str(key) not in plan.keep and is_derivable(str(key), item):
                 plan.dropped.add(str(key))
                 had_derivable = had_derivable or str(key).lower() in _SELF_LINK_KEYS
                 continue

@@ -35,6 +35,7 @@ from headroom_mcp.engines.json_fields import (
     project_record,
 )
 from headroom_mcp.engines.json_query import QueryTerms
+from headroom_mcp.engines.json_rules import FieldRules, drop_fields, dropped_note
 from headroom_mcp.engines.json_select import select_records
 from headroom_mcp.engines.json_shape import (
     Style,
@@ -188,9 +189,12 @@ class _Shown:
     named: frozenset[int] = frozenset()  # records the query names: dropped last for the budget
 
 
-def _record_lines(col: Collection, query: str | None, style: Style) -> _Shown:
+def _record_lines(
+    col: Collection, query: str | None, style: Style, keep: frozenset[str] = frozenset()
+) -> _Shown:
     """The kept records of one collection, as lines in priority order."""
     plan = plan_fields(col.records)
+    plan.keep = keep
     key = status_field(col.records)
     selection = select_records(col.records, query, col.keys, events=key is not None)
     events = None
@@ -338,26 +342,39 @@ def _event_counts(s: _Shown) -> str:
     return f" ({events.status_key}: {counts}){shown}"
 
 
-def compress_json(content: str, query: str | None, budget: int | None) -> EngineResult:
-    """Show a JSON document with its collections reduced to the records that matter."""
+def compress_json(
+    content: str, query: str | None, budget: int | None, rules: FieldRules | None = None
+) -> EngineResult:
+    """Show a JSON document with its collections reduced to the records that matter; with
+    `rules` (from the project's .headroom-mcp.toml), without the fields they drop."""
     doc, ndjson = parse_json_document(content)
+    dropped: list[str] = []
+    if rules is not None:
+        doc, dropped = drop_fields(doc, rules, query)
     collections = list(find_collections(doc))
     style = detect_style(content)
+    ruled = (f"json:rules:dropped:{len(dropped)}",) if dropped else ()
     if not collections:
         text = style.dumps(clean(doc))
-        return EngineResult(text, ("json:minify",))
-    shown = [_record_lines(col, query, style) for col in collections]
+        if dropped:
+            text = f"{dropped_note(dropped)}\n{text}"
+        return EngineResult(text, ("json:minify", *ruled))
+    keep = rules.keep if rules is not None else frozenset()
+    shown = [_record_lines(col, query, style, keep) for col in collections]
     skeleton = _skeleton(doc, collections, query, style)
     terse = False
     if budget is not None:
         skeleton, terse = _fit_budget(shown, skeleton, budget)
     text, total, kept = _render(shown, skeleton, terse)
+    if dropped:
+        head, _, rest = text.partition("\n")
+        text = f"{head}\n{dropped_note(dropped)}" + (f"\n{rest}" if rest else "")
     if budget is not None:
         text = cut_to_tokens(text, budget)
     mode = "ndjson" if ndjson else "json"
     return EngineResult(
         text,
-        (f"{mode}:select:{kept}/{total}",),
+        (f"{mode}:select:{kept}/{total}", *ruled),
         omitted=f"{total - kept} of {total} records omitted" if kept < total else None,
     )
 
