@@ -18,6 +18,7 @@ from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult
 from headroom_mcp.errors import ContentRejected, InvalidArgument, UnknownHash
 from headroom_mcp.kinds import KindDeclined, Options, kind_module
 from headroom_mcp.kinds.base import Embed
+from headroom_mcp.project_rules import ProjectRules
 from headroom_mcp.results import CompressResult, RetrieveResult, StatsResult
 from headroom_mcp.retrieval import find_parts, matching_parts
 from headroom_mcp.retrieval_pages import page_of_original, whole_original
@@ -153,7 +154,13 @@ def _compress(
         candidates = [kind] if kind == "text" else [kind, "text"]
     detected = candidates[0]
     transforms = [f"router:{detected}" if kind == "auto" else f"kind:{detected}"]
-    options = Options(name=name, embed=_warm_embedder(), kompress_model=settings.kompress_model)
+    rules = _project_rules(settings)
+    options = Options(
+        name=name,
+        embed=_warm_embedder(),
+        kompress_model=settings.kompress_model,
+        field_rules=rules.field_rules(name),
+    )
 
     progress(0.2, f"cutting {detected} into retrievable units")
     units = kind_module(detected).units(content, options)
@@ -172,8 +179,9 @@ def _compress(
         )
     else:
         result = _compressed(
-            content, query, max_tokens, stored.short, candidates, options, tokens, transforms
-        )
+            content, query, max_tokens, stored.short, candidates, options, tokens, transforms,
+            rules.budget(detected),
+        )  # fmt: skip
     if not store.touch(stored.digest):  # TTL counts from now; evicted meanwhile: store again
         store.put(
             content, kind=detected, tokens=tokens, units=units, embed=embed,
@@ -250,6 +258,20 @@ def run_kinds(
     raise AssertionError("the text kind always answers")  # pragma: no cover
 
 
+def _project_rules(settings: Settings) -> ProjectRules:
+    """The rules of the project headroom serves (`.headroom-mcp.toml` in its first root, else
+    in the working directory): field keep/drop rules and per-kind budgets, yours and learned.
+
+    Raises:
+        ConfigError: the file is not valid TOML or a rule has the wrong shape.
+    """
+    from pathlib import Path
+
+    from headroom_mcp.project_rules import load_project_rules
+
+    return load_project_rules(settings.roots[0] if settings.roots else Path.cwd())
+
+
 def _warm_embedder() -> Embed | None:
     """The store's embedding model if it is already loaded; never waits for it to load."""
     settings, store = current()
@@ -268,8 +290,11 @@ def _compressed(
     options: Options,
     tokens: int,
     transforms: list[str],
+    project_budget: int | None = None,
 ) -> CompressResult:
     budget = None if max_tokens is None else max(1, max_tokens - MARKER_RESERVE_TOKENS)
+    if budget is None and project_budget is not None:
+        budget = project_budget  # [budgets] in .headroom-mcp.toml (yours or learned)
     if candidates[-1] != "text":
         candidates = [*candidates, "text"]
     kind, result, skipped = run_kinds(candidates, content, query, budget, options)

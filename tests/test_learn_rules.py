@@ -91,3 +91,17 @@ def test_learned_rules_shrink_the_output_and_keep_the_retrieved_field():
     result = compress_json(ISSUES, None, None, rules)
     assert "https://github.com/acme/app/issues/1" in result.text
     assert json.dumps("reactions") not in result.text.split("\n", 2)[2]
+
+
+def test_compress_honours_the_projects_field_rules(tmp_path, monkeypatch):
+    import headroom_mcp
+
+    (tmp_path / ".headroom-mcp.toml").write_text('[[json]]\ntool = "*"\ndrop = ["secret_notes"]\n')
+    monkeypatch.setenv("HEADROOM_MCP_ROOTS", str(tmp_path))
+    records = [
+        {"id": i, "status": "ok", "secret_notes": f"long internal note number {i} " * 3}
+        for i in range(200)
+    ]
+    result = headroom_mcp.compress(json.dumps(records, indent=1), query="id 17")
+    assert '"id": 17' in result.compressed or '"id":17' in result.compressed
+    assert "long internal note number" not in result.compressed

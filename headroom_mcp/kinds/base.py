@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from headroom_mcp.engines.base import EngineResult
+from headroom_mcp.engines.json_rules import FieldRules
 from headroom_mcp.store import Unit
 
 SAMPLE_LINES = 400
@@ -30,11 +31,13 @@ class KindDeclined(ValueError):
 @dataclass(frozen=True)
 class Options:
     """What a kind may use beyond the content: the file name it came from, the embedding
-    function when the store's model is already loaded, a Kompress checkpoint folder."""
+    function when the store's model is already loaded, a Kompress checkpoint folder, the
+    project's field rules."""
 
     name: str | None = None
     embed: Embed | None = None
     kompress_model: str | None = None
+    field_rules: FieldRules | None = None  # keep/drop JSON fields (.headroom-mcp.toml, learn)
 
 
 @dataclass(frozen=True)

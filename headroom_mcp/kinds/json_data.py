@@ -31,7 +31,7 @@ def compress(content: str, query: str | None, budget: int | None, options: Optio
     from headroom_mcp.engines.json_records import compress_json
 
     try:
-        return compress_json(content, query, budget)
+        return compress_json(content, query, budget, options.field_rules)
     except (ValueError, RecursionError) as exc:
         raise KindDeclined(f"not JSON: {exc}") from exc
 
