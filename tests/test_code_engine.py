@@ -108,7 +108,7 @@ def test_a_header_inside_an_include_guard_is_descended_into():
     result = compress_code(content, "What is the declaration of deflateBound?", None)
     assert "#ifndef ZLIB_H" in result.text
     assert "ZEXTERN uLong ZEXPORT deflateBound(z_streamp strm," in result.text
-    assert count_tokens(result.text) <= 0.3 * count_tokens(content)
+    assert count_tokens(result.text) <= 0.4 * count_tokens(content)
     unfold_check(content, result.text)
 
 

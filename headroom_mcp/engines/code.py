@@ -393,15 +393,17 @@ def compress_code(
     folds = _folds(outline, opened)
     text, folded = render(lines, folds)
     if count_tokens(text) > limit:
-        text, folded = _ranked_outline(lines, tree, outline, opened, folds, query, limit)
-        transforms.append("code:ranked")
+        ranked, ranked_folded = _ranked_outline(lines, tree, outline, opened, folds, query, limit)
+        if budget is not None or (not opened and ranked_folded < len(lines) - 1):
+            text, folded = ranked, ranked_folded  # a default budget never folds opened bodies
+            transforms.append("code:ranked")
     if opened:
         transforms.append(f"code:opened:{len(opened)}")
     omitted = f"{folded} of {len(lines)} lines folded" if folded else None
     return EngineResult(text, tuple(transforms), omitted)
 
 
-DEFAULT_BUDGET_SHARE = 0.25
+DEFAULT_BUDGET_SHARE = 0.4
 MIN_BUDGET_TOKENS = 1000
 MAX_DEFAULT_BUDGET_TOKENS = 8000
 FOLD_MARKER_TOKENS = 12
@@ -410,7 +412,7 @@ OPENED = 1000.0
 
 
 def default_budget(content: str) -> int:
-    """25% of the input's tokens, at least 1,000 and at most 8,000."""
+    """40% of the input's tokens, at least 1,000 and at most 8,000."""
     share = int(estimate_tokens(content) * DEFAULT_BUDGET_SHARE)
     return max(MIN_BUDGET_TOKENS, min(MAX_DEFAULT_BUDGET_TOKENS, share))
 
