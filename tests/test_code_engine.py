@@ -77,21 +77,46 @@ def test_nested_named_functions_keep_their_signature_inside_a_folded_body():
     unfold_check(source, text)
 
 
-def test_max_tokens_closes_opened_symbols_first():
+def test_max_tokens_keeps_the_body_of_the_function_the_query_names():
     content = sample("code/click_termui.py")
-    result = compress_code(content, "prompt confirm echo_via_pager", 2600)
-    assert count_tokens(result.text) <= 2600
-    assert "code:opened" not in " ".join(result.transforms)
-    unfold_check(content, result.text)
-
-
-def test_a_budget_below_the_outline_tightens_it():
-    content = sample("code/click_termui.py")
-    result = compress_code(content, None, 2300)
-    assert "code:tight" in result.transforms
-    assert count_tokens(result.text) <= 2300
+    result = compress_code(content, "how does echo_via_pager pick a pager", 1500)
+    assert count_tokens(result.text) <= 1500
     assert "def echo_via_pager(" in result.text
+    assert "    with get_pager_file(color=color) as pager:" in result.text  # its body
     unfold_check(content, result.text)
+
+
+@pytest.mark.parametrize("budget", [200, 600, 1500, 2300, 4000])
+@pytest.mark.parametrize("name", ["click_termui.py", "zlib.h", "lazy_object_proxy_cext.c"])
+def test_output_never_exceeds_max_tokens(name, budget):
+    content = sample(f"code/{name}")
+    result = compress_code(content, "prompt deflateBound", budget)
+    assert count_tokens(result.text) <= budget
+    unfold_check(content, result.text)
+
+
+def test_a_budget_below_the_outline_ranks_it():
+    content = sample("code/click_termui.py")
+    result = compress_code(content, None, 1200)
+    assert "code:ranked" in result.transforms
+    assert count_tokens(result.text) <= 1200
+    unfold_check(content, result.text)
+
+
+def test_a_header_inside_an_include_guard_is_descended_into():
+    content = sample("code/zlib.h")  # zlib 1.3.1.1: the whole API sits inside #ifndef ZLIB_H
+    result = compress_code(content, "What is the declaration of deflateBound?", None)
+    assert "#ifndef ZLIB_H" in result.text
+    assert "ZEXTERN uLong ZEXPORT deflateBound(z_streamp strm," in result.text
+    assert count_tokens(result.text) <= 0.4 * count_tokens(content)
+    unfold_check(content, result.text)
+
+
+def test_a_header_with_its_license_comment_first_is_code():
+    from headroom_mcp.kinds import code
+    from headroom_mcp.kinds.base import Sample
+
+    assert code.score(Sample.of(sample("code/zlib.h"))) > 0.5
 
 
 def test_content_that_is_not_code_is_refused():

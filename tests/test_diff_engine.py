@@ -1,3 +1,5 @@
+import pytest
+
 from headroom_mcp.engines.diff import compress_diff, parse_diff, trim_hunk
 from headroom_mcp.tokens import count_tokens
 from tests.conftest import sample
@@ -13,9 +15,12 @@ def changed(text):
     ]
 
 
-def test_every_changed_line_is_kept_in_order():
-    result = compress_diff(CONTENT, None, None)
+def test_every_changed_line_is_kept_in_order_when_the_diff_fits_the_budget():
+    result = compress_diff(CONTENT, None, 100_000)
     assert changed(result.text) == changed(CONTENT)
+    assert result.text.startswith("[headroom: ")  # the file summary comes first
+    original = set(CONTENT.split("\n"))
+    assert all(line in original or line.startswith("[headroom") for line in result.text.split("\n"))
     assert count_tokens(result.text) < 0.85 * count_tokens(CONTENT)
 
 
@@ -27,11 +32,11 @@ def test_file_headers_are_compacted_to_the_diff_git_line():
     assert not any(line.startswith(("index ", "+++ b/", "--- a/")) for line in text.splitlines())
 
 
-def test_context_is_trimmed_to_the_line_before_each_change():
+def test_unchanged_context_is_trimmed_and_the_hunk_header_kept_whole():
     hunk = ["@@ -1,9 +1,9 @@ def f():", " a", " b", " c", "-d", "+D", " e", " f", " g"]
     kept, trimmed = trim_hunk(hunk)
-    assert kept == ["@@ -1,9 +1,9 @@", " c", "-d", "+D"]
-    assert trimmed == 5
+    assert kept == ["@@ -1,9 +1,9 @@ def f():", "-d", "+D"]
+    assert trimmed == 6
 
 
 def test_lockfiles_collapse_to_a_stat_line():
@@ -57,9 +62,14 @@ def test_commit_headers_and_messages_are_kept():
     assert "    fix it" in compress_diff(show, None, None).text
 
 
-def test_max_tokens_collapses_the_least_relevant_files_first():
-    result = compress_diff(CONTENT, "what changed in install.py", 4000)
-    assert count_tokens(result.text) <= 4000
+def test_max_tokens_keeps_the_hunks_of_the_file_the_query_names():
+    result = compress_diff(CONTENT, "what changed in install.py", 6000)
+    assert count_tokens(result.text) <= 6000
     assert "diff --git a/pip/_internal/commands/install.py" in result.text
     assert "+_IMPORT_AUDIT_HOOK_INSTALLED = False" in result.text
-    assert "files collapsed to fit max_tokens: pip/_internal/commands/__init__.py" in result.text
+    assert "pip/_internal/commands/__init__.py | +" in result.text  # in the summary
+
+
+@pytest.mark.parametrize("budget", [50, 300, 1000, 4000])
+def test_output_never_exceeds_max_tokens(budget):
+    assert count_tokens(compress_diff(CONTENT, "install", budget).text) <= budget

@@ -19,8 +19,14 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, query_terms
-from headroom_mcp.engines.code_languages import detect_language, error_share, parse
-from headroom_mcp.tokens import count_tokens
+from headroom_mcp.engines.code_languages import (
+    TRANSPARENT_TYPES,
+    detect_language,
+    parse,
+    parses_fairly,
+)
+from headroom_mcp.engines.select_budget import fit, identifier_words, query_words, relevance
+from headroom_mcp.tokens import count_tokens, estimate_tokens
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Tree
@@ -240,7 +246,7 @@ def build_outline(
                 run = []
             if child is None or child.id in function_ids:
                 continue
-            if child.id in containers:
+            if child.id in containers or child.type in TRANSPARENT_TYPES:
                 stack.append(child)
             elif child.end_point.row - child.start_point.row + 1 > big:
                 outline.fixed_folds.append((child.start_point.row + 1, child.end_point.row))
@@ -363,7 +369,7 @@ def parse_outline(content: str, language: str | None = None) -> ParsedCode:
         tree = parse(data, language)
     else:
         language, tree = detect_language(content, data)
-    if error_share(tree) > MAX_ERROR_SHARE:
+    if not parses_fairly(tree, language):
         raise ValueError(f"content does not parse as {language}")
     lines = content.split("\n")
     return ParsedCode(language, tree, data, lines, build_outline(lines, data, tree, tree.language))
@@ -372,10 +378,10 @@ def parse_outline(content: str, language: str | None = None) -> ParsedCode:
 def compress_code(
     content: str, query: str | None, budget: int | None, language: str | None = None
 ) -> EngineResult:
-    """Outline `content` (folded bodies), opening the symbols that match `query`."""
+    """Outline `content` (folded bodies), opening the symbols that match `query`; over the
+    budget (`max_tokens`, else `default_budget`), the outline itself is ranked."""
     parsed = parse_outline(content, language)
     language, tree, lines = parsed.language, parsed.tree, parsed.lines
-    data = parsed.data
     # The cached outline is shared: give this call its own symbols to score.
     outline = Outline(
         [replace(s) for s in parsed.outline.symbols], list(parsed.outline.fixed_folds)
@@ -383,17 +389,157 @@ def compress_code(
     score_symbols(outline.symbols, lines, query)
     opened = choose_open(outline.symbols, len(lines))
     transforms = [f"code:{language}:{len(outline.symbols)} symbols"]
-    if budget is not None:
-        opened = _fit_open(lines, outline, opened, budget)
-    text, folded = render(lines, _folds(outline, opened))
-    if budget is not None and count_tokens(text) > budget:
-        tight = build_outline(lines, data, tree, tree.language, tight=True)
-        text, folded = render(lines, _folds(tight, []))
-        transforms.append("code:tight")
+    limit = budget if budget is not None else default_budget(content)
+    folds = _folds(outline, opened)
+    text, folded = render(lines, folds)
+    if count_tokens(text) > limit:
+        ranked, ranked_folded = _ranked_outline(lines, tree, outline, opened, folds, query, limit)
+        if budget is not None or (not opened and ranked_folded < len(lines) - 1):
+            text, folded = ranked, ranked_folded  # a default budget never folds opened bodies
+            transforms.append("code:ranked")
     if opened:
         transforms.append(f"code:opened:{len(opened)}")
     omitted = f"{folded} of {len(lines)} lines folded" if folded else None
     return EngineResult(text, tuple(transforms), omitted)
+
+
+DEFAULT_BUDGET_SHARE = 0.4
+MIN_BUDGET_TOKENS = 1000
+MAX_DEFAULT_BUDGET_TOKENS = 8000
+FOLD_MARKER_TOKENS = 12
+STRUCTURE = 500.0  # rows that hold the units together (`#ifndef X_H`, `class A {`, `}`)
+OPENED = 1000.0
+
+
+def default_budget(content: str) -> int:
+    """40% of the input's tokens, at least 1,000 and at most 8,000."""
+    share = int(estimate_tokens(content) * DEFAULT_BUDGET_SHARE)
+    return max(MIN_BUDGET_TOKENS, min(MAX_DEFAULT_BUDGET_TOKENS, share))
+
+
+def outline_units(tree: Tree, functions: set[int]) -> list[tuple[int, int, Node]]:
+    """Row spans of the outline's items: top-level nodes, looking inside transparent blocks
+    (include guards, `extern "C"`, namespaces) and inside nodes that hold functions (classes)."""
+    out: list[tuple[int, int, Node]] = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        for child in node.named_children:
+            holds = (
+                any(child.start_byte <= f < child.end_byte for f in functions)
+                and child.start_byte not in functions
+            )
+            if child.type in TRANSPARENT_TYPES or holds:
+                stack.append(child)
+            else:
+                out.append((child.start_point.row, end_row(child), child))
+    return sorted(out, key=lambda u: u[0])
+
+
+def _ranked_outline(
+    lines: list[str],
+    tree: Tree,
+    outline: Outline,
+    opened: list[Symbol],
+    folds: list[tuple[int, int]],
+    query: str | None,
+    budget: int,
+) -> tuple[str, int]:
+    """Rank the outline's items (opened symbols, then items matching the query, then
+    declarations, then comments) and fold the ones the budget leaves out."""
+    starts = {s.start for s in outline.symbols}
+    functions = {n.start_byte for n in _walk_functions(tree, starts)}
+    units = outline_units(tree, functions)
+    hidden = [False] * len(lines)
+    fold_starts = set()
+    for first, last in folds:
+        if last > first:
+            fold_starts.add(first)
+            for r in range(first + 1, last + 1):
+                hidden[r] = True
+
+    def cost(unit: tuple[int, int, Node]) -> int:
+        total = 0
+        for r in range(unit[0], unit[1] + 1):
+            if r in fold_starts:
+                total += FOLD_MARKER_TOKENS
+            elif not hidden[r]:
+                total += count_tokens(lines[r]) + 1
+        return total
+
+    terms = query_words(query)
+    heads = [identifier_words(lines[u[0]] + " " + _name_text(u[2])) for u in units]
+    bodies = [
+        identifier_words(u[2].text.decode("utf-8", "replace")) if u[2].text else set()
+        for u in units
+    ]
+    head_scores = relevance(heads, terms)
+    body_scores = relevance(bodies, terms)
+    opened_rows = [(s.start, s.end) for s in opened]
+    scores = []
+    for n, (first, last, node) in enumerate(units):
+        score = 10 * head_scores[n] + body_scores[n]
+        if any(first <= a <= last for a, _ in opened_rows):
+            score += OPENED
+        elif "comment" not in node.type:
+            score += 1.0
+        scores.append(score)
+    covered = [False] * len(lines)
+    for first, last, _ in units:
+        for r in range(first, last + 1):
+            covered[r] = True
+    glue = sum(
+        count_tokens(lines[r]) + 1 for r in range(len(lines)) if not covered[r] and lines[r].strip()
+    )
+    costs = [cost(u) for u in units]
+    ranked = sorted(range(len(units)), key=lambda i: (-scores[i], i))
+
+    def folds_for(chosen: list[int]) -> list[tuple[int, int]]:
+        keep = set(chosen)
+        out: list[tuple[int, int]] = []
+        for i, (first, last, _) in enumerate(units):
+            if i in keep:
+                continue
+            if out and all(not lines[r].strip() for r in range(out[-1][1] + 1, first)):
+                out[-1] = (out[-1][0], last)  # neighbours folded into one marker
+            else:
+                out.append((first, last))
+        merged = sorted(out)
+        inner = [f for f in folds if not any(a <= f[0] <= b for a, b in merged)]
+        return [*merged, *inner]
+
+    chosen, text = fit(
+        ranked,
+        lambda picked: render(lines, folds_for(picked))[0],
+        budget,
+        lambda i: costs[i],
+        floor=glue + FOLD_MARKER_TOKENS * 4,
+    )
+    if count_tokens(text) > budget:  # not even the structure fits: one marker, or nothing
+        text, folded = render(lines, [(0, len(lines) - 1)])
+        return (text, folded) if count_tokens(text) <= budget else ("", len(lines))
+    return text, render(lines, folds_for(chosen))[1]
+
+
+def _name_text(node: Node) -> str:
+    return (
+        _name_of(node)
+        if node.child_by_field_name("name") or node.child_by_field_name("declarator")
+        else ""
+    )
+
+
+def _walk_functions(tree: Tree, starts: set[int]) -> list[Node]:
+    """Nodes of the outline's functions (by their first row)."""
+    found: list[Node] = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in FUNCTION_TYPES and node.start_point.row in starts:
+            found.append(node)
+            continue
+        stack += node.named_children
+    return found
 
 
 def _folds(outline: Outline, opened: list[Symbol]) -> list[tuple[int, int]]:
@@ -409,16 +555,3 @@ def _folds(outline: Outline, opened: list[Symbol]) -> list[tuple[int, int]]:
     return [
         f for f in folds if not any(s.start <= f[0] <= s.end for s in opened if id(s) in open_ids)
     ]
-
-
-def _fit_open(
-    lines: list[str], outline: Outline, opened: list[Symbol], budget: int
-) -> list[Symbol]:
-    """Drop the weakest opened symbols until the text fits, keeping at least the outline."""
-    kept = list(opened)
-    while kept:
-        text, _ = render(lines, _folds(outline, kept))
-        if count_tokens(text) <= budget:
-            break
-        kept.pop()
-    return kept

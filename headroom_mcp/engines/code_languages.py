@@ -15,7 +15,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tree_sitter import Parser, Tree
+    from tree_sitter import Node, Parser, Tree
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,8 @@ _SIGNS: dict[str, list[str]] = {
 _SIGN_RES = {lang: [re.compile(s, re.MULTILINE) for s in signs] for lang, signs in _SIGNS.items()}
 SNIFF_CHARS = 12_000
 GOOD_PARSE_ERROR_SHARE = 0.05
+FAIR_PARSE_ERROR_SHARE = 0.3
+CLEAR_LEAD = 4  # a language whose signs outnumber the best-parsing one's this much wins
 
 
 def language_from_name(name: str | None) -> str | None:
@@ -98,12 +100,53 @@ def parser_for(language: str) -> Parser:
     return Parser(Language(getattr(module, grammar.function)()))
 
 
+# Blocks whose content is top-level code: include guards and `#if` regions, `extern "C"`,
+# namespaces. Engines descend into them; they are never folded whole.
+TRANSPARENT_TYPES = frozenset({
+    "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef",
+    "linkage_specification", "declaration_list", "namespace_definition",
+    "namespace_declaration", "file_scoped_namespace_declaration",
+})  # fmt: skip
+
+
+def top_level(node: Node) -> list[Node]:
+    """The node's children, with transparent blocks replaced by what they hold."""
+    out: list[Node] = []
+    for child in node.children:
+        if child.type in TRANSPARENT_TYPES:
+            out += top_level(child)
+        else:
+            out.append(child)
+    return out
+
+
 def error_share(tree: Tree) -> float:
-    """Share of the top-level nodes that are, or contain, syntax errors."""
-    children = tree.root_node.children
+    """Share of the top-level nodes (inside include guards and other transparent blocks)
+    that are, or contain, syntax errors."""
+    children = top_level(tree.root_node)
     if not children:
         return 0.0
     return sum(1 for c in children if c.type == "ERROR" or c.has_error) / len(children)
+
+
+def error_node_share(tree: Tree) -> float:
+    """Share of the top-level nodes that are syntax errors themselves, not declarations that
+    hold one (a macro tree-sitter cannot expand, `UV_EXTERN int f(void);`, spoils only its
+    declaration)."""
+    children = top_level(tree.root_node)
+    return sum(1 for c in children if c.type == "ERROR") / len(children) if children else 0.0
+
+
+MACRO_LANGUAGES = frozenset({"c", "cpp"})
+MAX_ERROR_NODE_SHARE = 0.05
+
+
+def parses_fairly(tree: Tree, language: str) -> bool:
+    """Few top-level nodes hold errors, or (C, C++) few are errors themselves: export macros
+    such as `ZEXTERN`/`UV_EXTERN` spoil declarations one by one without hiding the outline."""
+    if error_share(tree) <= FAIR_PARSE_ERROR_SHARE:
+        return True
+    return language in MACRO_LANGUAGES and error_node_share(tree) <= MAX_ERROR_NODE_SHARE
 
 
 def parse(content: bytes, language: str) -> Tree:
@@ -124,4 +167,9 @@ def detect_language(text: str, data: bytes) -> tuple[str, Tree]:
         if best is None or errors < best[0]:
             best = (errors, lang, tree)
     assert best is not None
+    top = candidates[0]
+    if best[1] != top and scores[top] >= CLEAR_LEAD * max(1, scores[best[1]]):
+        tree = parse(data, top)
+        if parses_fairly(tree, top):
+            return top, tree  # C with macros tree-sitter misreads is still C, not bash
     return best[1], best[2]

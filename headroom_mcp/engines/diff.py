@@ -1,25 +1,26 @@
-"""Diff engine: unified diffs, `git show` and `git log -p`, with every changed line kept.
+"""Diff engine: unified diffs, `git show` and `git log -p`, every shown line an input line.
 
-Kept: commit headers and messages, one header line per file (`diff --git a/x b/x`, plus mode,
-rename and binary lines; the redundant index/---/+++ lines go), hunk headers (their line
-ranges), and every added or removed line. Unchanged context is trimmed to the line right before
-each change; the omission note says how many lines that trimmed. Lockfiles, generated,
-vendored and minified files collapse to a one-line stat. Under `max_tokens`, whole files, then
-hunks of the most relevant file, collapse to stats, least relevant to the query first; without
-it no changed line is ever dropped.
+Each commit's header and message come first, then a one-line file summary
+(`path | +added -removed`, renames, binary), then its files: the `diff --git` line (plus mode,
+rename and binary lines; index/---/+++ go), whole hunk headers and every changed line;
+unchanged context is dropped (the hunk header's ranges locate each change). Lockfiles,
+generated, vendored and minified files collapse to a one-line stat. A diff over the budget
+(`max_tokens`, else `default_budget`: 15% of the input, 10k-16k tokens, so small diffs keep
+every changed line) keeps whole hunks ranked by the query (the file it names first, then path
+and hunk words) and by signal (source over tests), with one marker per file for the hunks
+left out; long commit messages shrink to their subject line.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, cut_long_line, query_terms
+from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, cut_long_line
+from headroom_mcp.engines.select_budget import fit, identifier_words, query_words, relevance
 from headroom_mcp.engines.text import compress_text
-from headroom_mcp.tokens import count_tokens
+from headroom_mcp.tokens import count_tokens, estimate_tokens
 
 LOCKFILES = frozenset({
     "cargo.lock", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock",
@@ -31,7 +32,7 @@ GENERATED_RE = re.compile(
     r"|_pb2(_grpc)?\.py$|\.pb\.go$|\.generated\.\w+$|\.snap$"
 )
 MINIFIED_LINE_CHARS = 500
-KEEP_CONTEXT = 1  # unchanged lines kept right before each change
+KEEP_CONTEXT = 0  # unchanged lines kept right before each change
 _WORD_RE = re.compile(r"[A-Za-z0-9_]+")
 _HUNK_RE = re.compile(r"^@@ -\d+(,\d+)? \+\d+(,\d+)? @@")
 _KEEP_HEADER_RE = re.compile(
@@ -116,14 +117,13 @@ def _path_of(line: str) -> str:
 
 
 def trim_hunk(hunk: list[str]) -> tuple[list[str], int]:
-    """The hunk with each unchanged run cut to the KEEP_CONTEXT lines just before a change,
-    and its header cut to the line ranges (the text after `@@` repeats a source line).
+    """The hunk with each unchanged run cut to the KEEP_CONTEXT lines just before a change;
+    its header line whole (the text after `@@` names the enclosing function).
 
     Trimmed runs get no marker of their own: the omission note counts them, and the hunk
     header's ranges tell exactly which lines each change touches.
     """
-    header = _HUNK_RE.match(hunk[0])
-    out, trimmed = [header.group(0) if header else hunk[0]], 0
+    out, trimmed = [hunk[0]], 0
     body = hunk[1:]
     i = 0
     while i < len(body):
@@ -149,34 +149,39 @@ def _stat(f: FileDiff, reason: str) -> str:
     )
 
 
-def _relevance(files: list[FileDiff], query: str | None) -> dict[int, float]:
-    terms = query_terms(query)
-    if not terms:
-        return {}
-    texts = [
-        Counter(
-            w.lower()
-            for w in _WORD_RE.findall(
-                f.path + "\n" + "\n".join(line for h in f.hunks for line in h)
-            )
-        )
-        for f in files
-    ]
-    df = Counter(t for c in texts for t in terms if c[t])
-    n = len(files)
-    scores = {}
-    for i, (f, counts) in enumerate(zip(files, texts, strict=True)):
-        path_words = {w.lower() for w in _WORD_RE.findall(f.path)}
-        scores[i] = sum(
-            math.log(1 + n / df[t]) * (5 if t in path_words else min(counts[t], 3) / 3)
-            for t in terms
-            if counts[t]
-        )
-    return scores
+def summary_line(files: list[FileDiff]) -> str:
+    """One marker line: each file with its added and removed line counts, renames, binary."""
+    parts = []
+    for f in files:
+        extra = ""
+        if any(h.startswith("rename from") for h in f.header):
+            old = next(h for h in f.header if h.startswith("rename from"))[len("rename from ") :]
+            extra = f" (renamed from {old})"
+        elif any(h.startswith(("Binary files", "GIT binary patch")) for h in f.header):
+            extra = " (binary)"
+        parts.append(f"{f.path} | +{f.added} -{f.removed}{extra}")
+    noun = "file" if len(files) == 1 else "files"
+    return f"{MARKER_PREFIX}: {len(files)} {noun}: {', '.join(parts)}]"
+
+
+TEST_PATH_RE = re.compile(
+    r"(^|/)(tests?|spec|__tests__|testdata)/|[._-](test|spec)\.\w+$|_test\.go$"
+)
+DEFAULT_BUDGET_SHARE = 0.15
+MIN_BUDGET_TOKENS = 10_000
+MAX_DEFAULT_BUDGET_TOKENS = 16_000
+
+
+def default_budget(content: str) -> int:
+    """15% of the input's tokens, at least 10,000 (a diff that fits keeps every changed
+    line) and at most 16,000."""
+    share = int(estimate_tokens(content) * DEFAULT_BUDGET_SHARE)
+    return max(MIN_BUDGET_TOKENS, min(MAX_DEFAULT_BUDGET_TOKENS, share))
 
 
 def compress_diff(content: str, query: str | None, budget: int | None) -> EngineResult:
-    """Headers and changed lines; context trimmed; lockfiles and generated files as stats."""
+    """A file summary per commit, headers and changed lines; context trimmed; lockfiles and
+    generated files as stats; over the budget, whole hunks ranked by the query and signal."""
     lines = [line.rstrip("\r") for line in content.split("\n")]
     while lines and not lines[-1]:
         lines.pop()
@@ -187,95 +192,154 @@ def compress_diff(content: str, query: str | None, budget: int | None) -> Engine
     collapsed: dict[int, str] = {
         id(f): reason for f in files if (reason := f.collapse_reason()) is not None
     }
-    text, trimmed = _render(sections, collapsed)
-    if budget is not None and count_tokens(text) > budget:
-        scores = _relevance(files, query)
-        order = sorted(range(len(files)), key=lambda i: (scores.get(i, 0.0), -i))
-        for i in order[:-1]:  # collapse the least relevant files until it fits; keep the best
-            if id(files[i]) in collapsed:
-                continue
-            collapsed[id(files[i])] = BUDGET_REASON
-            text, trimmed = _render(sections, collapsed)
-            if count_tokens(text) <= budget:
-                break
-        if count_tokens(text) > budget:
-            text, trimmed = _fit_hunks(sections, files[order[-1]], collapsed, query, budget)
-    hidden = sum(f.added + f.removed for f in files if id(f) in collapsed)
+    limit = budget if budget is not None else default_budget(content)
+    text, trimmed = _render(sections, collapsed, set())
+    hidden: set[tuple[int, int]] = set()
+    if count_tokens(text) > limit:
+        hunks = [(n, k) for n, f in enumerate(files) if id(f) not in collapsed
+                 for k in range(len(f.hunks))]  # fmt: skip
+        scores = _hunk_scores(files, hunks, query)
+        ranked = sorted(range(len(hunks)), key=lambda i: (-scores[i], i))
+        costs = [count_tokens("\n".join(trim_hunk(files[n].hunks[k])[0])) + 1 for n, k in hunks]
+        everything = set(hunks)
+
+        def shown(picked: list[int]) -> set[tuple[int, int]]:
+            return everything - {hunks[i] for i in picked}
+
+        skeleton, _ = _render(sections, collapsed, everything)
+        subjects = count_tokens(skeleton) > limit // 2  # long messages: subjects only
+        if subjects:
+            skeleton, _ = _render(sections, collapsed, everything, subjects)
+        chosen, text = fit(
+            ranked,
+            lambda picked: _render(sections, collapsed, shown(picked), subjects)[0],
+            limit,
+            lambda i: costs[i],
+            floor=count_tokens(skeleton),
+        )
+        hidden = shown(chosen)
+        text, trimmed = _render(sections, collapsed, hidden, subjects)
+        if count_tokens(text) > limit:
+            text = ""  # not even the commit headers and summaries fit
+    hidden_lines = sum(
+        1 for n, k in hidden for line in files[n].hunks[k][1:] if line[:1] in "+-"
+    ) + sum(f.added + f.removed for f in files if id(f) in collapsed)
     notes = []
     if trimmed:
-        notes.append(f"{trimmed} unchanged context lines (all changed lines are shown)")
-    if hidden:
-        notes.append(f"{hidden} changed lines in {len(collapsed)} collapsed files")
+        notes.append(f"{trimmed} unchanged context lines")
+    if hidden_lines:
+        notes.append(
+            f"{hidden_lines} changed lines ({len(hidden)} hunks, {len(collapsed)} collapsed files)"
+        )
     return EngineResult(
         text,
-        (f"diff:files:{len(files)}", f"diff:collapsed:{len(collapsed)}", f"diff:trimmed:{trimmed}"),
+        (
+            f"diff:files:{len(files)}",
+            f"diff:collapsed:{len(collapsed)}",
+            f"diff:trimmed:{trimmed}",
+            f"diff:hunks-hidden:{len(hidden)}",
+        ),
         omitted=" and ".join(notes) + " omitted" if notes else None,
     )
 
 
-BUDGET_REASON = "collapsed to fit max_tokens"
+def _hunk_scores(
+    files: list[FileDiff], hunks: list[tuple[int, int]], query: str | None
+) -> list[float]:
+    """Query relevance of each hunk (its file's path words weigh most), then signal: source
+    over tests."""
+    terms = query_words(query)
+    paths = [identifier_words(files[n].path) for n, _ in hunks]
+    bodies = [identifier_words("\n".join(files[n].hunks[k])) for n, k in hunks]
+    by_path = relevance(paths, terms)
+    by_body = relevance(bodies, terms)
+    lowered = (query or "").lower()
+    scores = []
+    for i, (n, _) in enumerate(hunks):
+        path = files[n].path
+        score = 5 * by_path[i] + by_body[i]
+        if path.lower() in lowered or PurePosixPath(path).name.lower() in lowered.split():
+            score += 100.0  # the query names this file
+        if TEST_PATH_RE.search(path):
+            score -= 0.5
+        scores.append(score)
+    return scores
 
 
-def _fit_hunks(
-    sections: list[Section],
-    best: FileDiff,
-    collapsed: dict[int, str],
-    query: str | None,
-    budget: int,
-) -> tuple[str, int]:
-    """Collapse the best file's hunks, least relevant to the query first, until it fits."""
-    terms = set(query_terms(query))
-    scores = [
-        len(terms.intersection(w.lower() for w in _WORD_RE.findall("\n".join(h))))
-        for h in best.hunks
-    ]
-    order = sorted(range(len(best.hunks)), key=lambda i: (scores[i], -i))
-    hidden: set[int] = set()
-    text, trimmed = _render(sections, collapsed)
-    for i in order[:-1]:
-        hidden.add(i)
-        text, trimmed = _render(sections, collapsed, best, hidden)
-        if count_tokens(text) <= budget:
-            break
-    return text, trimmed
+def _subject_only(lines: list[str]) -> list[str]:
+    """A commit preamble cut to its header lines and the message's first line."""
+    out: list[str] = []
+    subject = False
+    for line in lines:
+        if line.startswith("    ") and line.strip():
+            if subject:
+                continue
+            subject = True
+        elif not line.strip() or line.startswith("    "):
+            continue
+        out.append(line)
+    cut = sum(1 for line in lines if line.strip()) - len(out)
+    return [*out, f"{MARKER_PREFIX}: {cut} more message lines]"] if cut > 0 else out
 
 
 def _render(
     sections: list[Section],
     collapsed: dict[int, str],
-    hunks_of: FileDiff | None = None,
-    hidden_hunks: set[int] | frozenset[int] = frozenset(),
+    hidden: set[tuple[int, int]],
+    subjects: bool = False,
 ) -> tuple[str, int]:
-    """The diff as shown; files collapsed for the budget are listed on one line at the end,
-    and `hidden_hunks` of `hunks_of` are shown as one stat line each."""
+    """The diff as shown: each commit's preamble, then its file summary, then its files;
+    the `hidden` hunks (file number, hunk number) as one marker per file."""
     out: list[str] = []
     trimmed = 0
-    listed: list[FileDiff] = []
+    number = 0
+    pending: list[FileDiff] = []
+    files_of: list[list[FileDiff]] = []
+    group: list[FileDiff] = []
+    for section in sections:  # the files after each preamble
+        if section.lines is not None:
+            files_of.append(group)
+            group = []
+        elif section.file is not None:
+            group.append(section.file)
+    files_of.append(group)
+    groups = iter(files_of)
+    pending = next(groups)
+    if pending:
+        out.append(summary_line(pending))
     for section in sections:
         if section.lines is not None:
-            out += section.lines
+            out += _subject_only(section.lines) if subjects else section.lines
+            pending = next(groups)
+            if pending:
+                out.append(summary_line(pending))
             continue
         f = section.file
         assert f is not None
-        if collapsed.get(id(f)) == BUDGET_REASON:
-            listed.append(f)
-            continue
         out += f.header
+        n = number
+        number += 1
         if id(f) in collapsed:
             out.append(_stat(f, collapsed[id(f)]))
             continue
-        for n, hunk in enumerate(f.hunks):
-            if f is hunks_of and n in hidden_hunks:
-                plus = sum(1 for line in hunk[1:] if line.startswith("+"))
-                minus = sum(1 for line in hunk[1:] if line.startswith("-"))
-                head = _HUNK_RE.match(hunk[0])
-                where = head.group(0) if head else "hunk"
-                out.append(f"{MARKER_PREFIX}: {where} +{plus} -{minus} {BUDGET_REASON}]")
+        left = [k for k in range(len(f.hunks)) if (n, k) in hidden]
+        if f.hunks and len(left) == len(f.hunks):
+            out = out[: len(out) - len(f.header)]  # the summary line already names it
+            continue
+        for k, hunk in enumerate(f.hunks):
+            if (n, k) in hidden:
                 continue
             kept, cut = trim_hunk(hunk)
             out += [cut_long_line(line) for line in kept]
             trimmed += cut
-    if listed:
-        names = ", ".join(f"{f.path} (+{f.added} -{f.removed})" for f in listed)
-        out.append(f"{MARKER_PREFIX}: {len(listed)} files {BUDGET_REASON}: {names}]")
+        if left:
+            plus = sum(1 for k in left for line in f.hunks[k][1:] if line.startswith("+"))
+            minus = sum(1 for k in left for line in f.hunks[k][1:] if line.startswith("-"))
+            starts = [m.group(0)[3:].split(" ")[1] if (m := _HUNK_RE.match(f.hunks[k][0])) else "?"
+                      for k in left]  # fmt: skip
+            noun = "hunk" if len(left) == 1 else "hunks"
+            out.append(
+                f"{MARKER_PREFIX}: {f.path}: {len(left)} {noun} (+{plus} -{minus}) not shown, "
+                f"at {', '.join(starts[:8])}{' ...' if len(starts) > 8 else ''}]"
+            )
     return "\n".join(out), trimmed

@@ -44,10 +44,33 @@ def outside_fences(lines: list[str]) -> list[str]:
     return out
 
 
+def outside_block_comments(lines: list[str]) -> list[str]:
+    """Lines outside C-style `/* ... */` blocks: a header's long license and API comments do
+    not make it prose (zlib.h is two thirds comment)."""
+    out, inside = [], False
+    for line in lines:
+        stripped = line.strip()
+        if inside:
+            inside = "*/" not in stripped
+            continue
+        if stripped.startswith("/*"):
+            inside = "*/" not in stripped[2:]
+            continue
+        out.append(line)
+    return out
+
+
+MIN_CODE_LINES = 20  # lines outside comments needed before comments are set aside
+
+
 def score(sample: Sample) -> float:
     """A good share of lines look like statements, declarations or braces (outside Markdown
-    fences; a mostly fenced document needs a larger share)."""
+    fences and, when enough is left, outside block comments; a mostly fenced document needs a
+    larger share)."""
     prose_lines = outside_fences(sample.lines)
+    uncommented = outside_block_comments(prose_lines)
+    if len(uncommented) >= MIN_CODE_LINES:
+        prose_lines = uncommented
     fenced = len(prose_lines) < len(sample.lines)
     code = sample.share(lambda s: bool(_CODE_RE.search(s)) and "](" not in s, prose_lines)
     return 0.6 if code >= 0.3 and not (fenced and code < 0.5) else 0.0

@@ -1,5 +1,5 @@
-"""grep / rg / git grep output: hits grouped per file; the files and lines the query names
-kept, a sample of the rest, counts.
+"""grep / rg / git grep output: input lines verbatim; the hits matching the query, then the
+files it names, then a sample per file; a marker per file for the rest.
 
 Units: one per run of hits from the same file.
 """
