@@ -12,6 +12,13 @@ import re
 
 from headroom_mcp.store import Unit
 
+ERROR_TAGS = "error errors failure failures failed fail exception exceptions problem"
+WARNING_TAGS = "warning warnings"
+_ERROR_TEXT_RE = re.compile(
+    r"\b(ERROR|FATAL|CRITICAL|SEVERE|Traceback|Exception|panic)\b|\b[Ee]rror:|\bfail(ed|ure)?\b"
+    r"|\b\w+(Error|Exception)\b"
+)
+_WARNING_TEXT_RE = re.compile(r"\b(WARN|WARNING|[Ww]arning:)")
 WINDOW_LINES = 10
 WINDOW_MAX_CHARS = 4000
 MAX_STRUCTURED_UNIT_CHARS = 8 * 1024**2  # bigger content gets line windows: units stay few
@@ -59,13 +66,25 @@ def line_windows(
             first = last + 1
             continue
         where = f"line {first + 1}" if first == last else f"lines {first + 1}-{last + 1}"
+        tags = window_tags(content, start, end)
         # A single huge line becomes several units of WINDOW_MAX_CHARS each.
         units.extend(
-            Unit(piece, min(end, piece + WINDOW_MAX_CHARS), where)
+            Unit(piece, min(end, piece + WINDOW_MAX_CHARS), where, tags)
             for piece in range(start, end, WINDOW_MAX_CHARS)
         )
         first = last + 1
     return units
+
+
+def window_tags(content: str, start: int, end: int) -> str:
+    """Index-only words for a window that holds an error or a warning, so a question about
+    errors finds it in content with no structure of its own."""
+    tags = []
+    if _ERROR_TEXT_RE.search(content, start, end):
+        tags.append(ERROR_TAGS)
+    if _WARNING_TEXT_RE.search(content, start, end):
+        tags.append(WARNING_TAGS)
+    return " ".join(tags)
 
 
 def line_of(starts: list[int], offset: int) -> int:

@@ -81,6 +81,7 @@ FAILED_STEP_RE = re.compile(
 ERROR_LINE_RE = re.compile(
     r"##\[error\]|^\[ERROR\]|^(error|ERROR|fatal|FATAL|Error)(\[\w+\])?: |^E: |\bFAILED\b"
     r"|^FAIL\b|npm ERR!|^npm error |\bException\b|\bTraceback\b|\bpanic: |^(ERRO|FATA)\[\d+\]"
+    r"|^.{0,80}?\b(ERROR|FATAL|CRITICAL|SEVERE)\b"  # a log line's level after its timestamp
 )
 
 

@@ -10,7 +10,7 @@ import logging
 import re
 
 from headroom_mcp.engines.base import EngineResult
-from headroom_mcp.kinds.base import Options, Sample
+from headroom_mcp.kinds.base import KindDeclined, Options, Sample
 from headroom_mcp.kinds.code import outside_fences
 from headroom_mcp.store import Unit
 from headroom_mcp.units import (
@@ -43,9 +43,17 @@ def score(sample: Sample) -> float:
     return 0.0
 
 
+MAX_PROSE_CHARS = 8 * 1024**2  # beyond this, sentence objects cost too much memory: text
+
+
 def compress(content: str, query: str | None, budget: int | None, options: Options) -> EngineResult:
     from headroom_mcp.engines.prose import compress_prose
 
+    if len(content) > MAX_PROSE_CHARS:
+        raise KindDeclined(
+            f"{len(content):,} characters of prose is over {MAX_PROSE_CHARS:,}: the text kind "
+            "reads it line by line in bounded memory"
+        )
     if options.kompress_model:
         from headroom_mcp.engines.kompress import KompressUnavailable, compress_kompress
 
