@@ -403,7 +403,8 @@ def run(
 
 @cli.command()
 @click.argument("hash_")
-def forget(hash_: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help='Print {"forgot": HASH} as JSON.')
+def forget(hash_: str, as_json: bool) -> None:
     """Delete the original stored under HASH, with its index entries.
 
     Example: headroom-mcp forget 3f9a2c1e5b7d
@@ -414,7 +415,7 @@ def forget(hash_: str) -> None:
         short = api.forget(hash_)
     except HeadroomMcpError as exc:
         raise _fail(exc) from exc
-    click.echo(f"Forgot {short}.")
+    click.echo(json.dumps({"forgot": short}) if as_json else f"Forgot {short}.")
 
 
 @cli.command()

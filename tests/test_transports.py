@@ -50,7 +50,26 @@ async def exercise(session):
     assert back.content[0].text == content
     stats = await session.call_tool("headroom_stats", {"format": "json"})
     assert stats.structured_content["compressions"] >= 1
+    await every_tool_answers_text_by_default_and_fields_on_request(session, content, digest)
     await read_a_big_original_in_pages(session)
+
+
+async def every_tool_answers_text_by_default_and_fields_on_request(session, content, digest):
+    calls = {
+        "headroom_compress": {"content": content, "query": "echo"},
+        "headroom_retrieve": {"hash": digest, "query": "echo"},
+        "headroom_stats": {},
+        "headroom_read": {"path": "no-such-file.txt"},  # an error result is text too
+        "headroom_run": {"argv": ["ls"]},  # off here: the error says how to turn it on
+    }
+    for name, arguments in calls.items():
+        default = await session.call_tool(name, arguments)
+        assert default.structured_content is None, name
+        assert not default.content[0].text.lstrip().startswith("{"), name
+        if not default.is_error:
+            fields = await session.call_tool(name, {**arguments, "format": "json"})
+            assert fields.structured_content, name
+            assert json.loads(fields.content[0].text) == fields.structured_content, name
 
 
 async def read_a_big_original_in_pages(session):
@@ -93,7 +112,7 @@ async def test_stdio_server_lists_and_calls_all_tools_and_exits_cleanly(isolated
         ):
             await exercise(session)
     logged = errors.read_text()
-    assert "Traceback" not in logged and "Error" not in logged, logged[-3000:]
+    assert "Traceback" not in logged and "can't register atexit" not in logged, logged[-3000:]
 
 
 def free_port():
