@@ -178,6 +178,24 @@ def check_clients(name: str) -> Iterator[Check]:
         yield Check("ok", client, f'{path} holds the "{name}" server ({command})')
 
 
+def check_run_sandbox(settings: Settings) -> Check:
+    """Whether headroom_run is on, and how its commands are confined."""
+    from headroom_mcp.api import run_sandbox_status
+
+    status = run_sandbox_status(settings)
+    if status.startswith("off"):
+        return Check("info", "headroom_run", status)
+    if status.startswith("refusing"):
+        return Check(
+            "fail", "headroom_run", status, "install bubblewrap, or set HEADROOM_MCP_RUN_SANDBOX"
+        )
+    if status.startswith("bwrap"):
+        return Check("ok", "headroom_run", f"sandboxed: {status}")
+    return Check(
+        "info", "headroom_run", status, "install bubblewrap (apt install bubblewrap) to sandbox it"
+    )
+
+
 def check_server() -> Check:
     from headroom_mcp.install import server_entry
     from headroom_mcp.probe import probe_entry
@@ -201,5 +219,6 @@ def run_checks(settings: Settings, name: str = "headroom") -> list[Check]:
         *check_store(settings),
         check_embedding_model(settings),
         *check_clients(name),
+        check_run_sandbox(settings),
         check_server(),
     ]
