@@ -87,6 +87,8 @@ def find_parts(
 
 COMMON_SHARE = 0.5  # a word in more than this share of the units tells them apart little
 ENOUGH = 3  # strong matches that make weaker ones padding
+SMALLEST_PART_TOKENS = 60  # under this much budget left, stop looking for a part that fits
+MAX_TOO_BIG = 5
 
 
 def coverage(text: str, words: list[str]) -> int:
@@ -275,6 +277,7 @@ def matching_parts(
     shapes: set[str] = set()
     spent = 0
     candidates = _spread(content, found.hits)
+    too_big: list[str] = []  # parts passed over because they did not fit what was left
     considered = offset
     for hit, start, end, _family in candidates[offset:]:
         if len(spans) >= MAX_PARTS:
@@ -293,7 +296,14 @@ def matching_parts(
             continue  # already inside a widened part
         cost = count_tokens(text) + PART_OVERHEAD_TOKENS
         if spans and spent + cost > budget:
-            break
+            if budget - spent < SMALLEST_PART_TOKENS or len(too_big) >= MAX_TOO_BIG:
+                break
+            first = content.count("\n", 0, start) + 1
+            too_big.append(
+                f"lines {first}-{first + content.count(chr(10), start, end)} ({cost:,} tokens)"
+            )
+            considered += 1
+            continue  # a smaller part further down may still fit; this one is named below
         where = hit.location
         if (start, end) != (hit.start, hit.end):
             first = content.count("\n", 0, start) + 1
@@ -312,6 +322,12 @@ def matching_parts(
             f'words the content would contain, or headroom_retrieve(hash="{short}") for all]'
         )
     lines += blocks
+    if too_big:
+        lines.append(
+            f"{MARKER_PREFIX}: also matching, too large for the rest of the budget: "
+            f'{", ".join(too_big)} · read one with headroom_retrieve(hash="{short}", '
+            f"query=..., max_tokens=N) or page the original]"
+        )
     if remaining > 0 and not found.weak:
         hint = query.replace('"', "'")
         lines.append(
