@@ -32,7 +32,8 @@ def norm(s: str) -> str:
 
 
 def git_dir(root: Path, repo: str) -> Path:
-    return root / repo.replace("/", "+") / "repo"
+    d = root / repo.replace("/", "+") / "repo"
+    return d / ".git" if (d / ".git").is_dir() else d  # a snapshot may come as a work tree
 
 
 def git(gd: Path, *args: str) -> bytes:

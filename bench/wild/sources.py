@@ -546,3 +546,228 @@ CASES += [
                "failure with a long 'Caused by:' / '... N more' chain. Needles: the failure, its root cause, the "
                "runner frame that created the test."),
 ]
+
+# ---------------------------------------------------------------- third extension (branch corpus3)
+# Erlang/lager, Rust (color-eyre) and Ruby (Rails) service logs; failed GitHub Actions raw job logs
+# (pytest import error, Gradle, go test/chainsaw), a local Rake CI run (rspec + cucumber), a Gradle console;
+# jest and PHPUnit runner output from the frameworks' own end-to-end expectations; Kubernetes audit events.
+CHICAGOBOSS = "69251c847d63332f57f68f174665807edd080d9b"     # ChicagoBoss/ChicagoBoss (lager logs committed in log/)
+ANTIDOTE_2014 = "0ad34d5991a7ad77e36efe76cba0f86ea22576cd"   # AntidoteDB/antidote (riak_test run log)
+ANTIDOTE_2016 = "2442b28540a407542900b46f9dfdbb71cf6ea82d"   # AntidoteDB/antidote (lager logs of a node start)
+COLOREYRE = "e6671987eb63fe1f67702fa2758a25e858d2cc78"       # eyre-rs/color-eyre
+YAWNLOG = "9580ce1af71a2a68caedac6c17f475035ad215aa"         # 100ideas/yawnlog (Rails 2.2 log/development.log)
+TSBOOT = "100f4ab867f9cc8330305ed4d1a48eb6746616a9"          # astrogilda/tsbootstrap (ci_logs.txt)
+AZUREAD = "bb270986cf5537a3e2d05a399dc316934da3f19f"         # crossplane-contrib/provider-upjet-azuread (job-logs.txt)
+XED = "41d0f4cabd3ce78dff7c2126782c5f0b5bf471b9"             # Xed-Editor/Xed-Editor (job-logs.txt)
+MIDDLEMAN = "76e418f33ef19f086f92679a34b796226b0e4c6d"       # middleman/middleman (ci.log, removed in the next commit)
+GRADLESS = "4dc49afb0bf4b8f9b2e2436422f0d0656e9d4ebd"        # jokram/gradle_sourceset_problem (gradle.log)
+JEST = "52db46e50404c993d3f10dd1481e861cc04ae22e"            # jestjs/jest
+PHPUNIT = "f123cdb2a2d49f15025794166cfed8bda8627dd2"         # sebastianbergmann/phpunit
+FALCO = "2583ea9bfdb2d6acdfbeedb094ea26f4866bb02e"           # falcosecurity/falco (parent of b1ae5d3d, which removed test/)
+JEST_SNAP = "e2e/__tests__/__snapshots__/"
+PHPT_GENERIC = ["tests/end-to-end/generic/" + n + ".phpt" for n in (
+    "assertion deprecation-can-be-expected-process-isolation deprecation-can-be-expected "
+    "deprecation-collector-resets-between-tests exception-in-mock-destructor exception-stack expecting-exceptions "
+    "failure-isolation failure multiple-output-expectations outcome-and-issues-individual-options outcome-and-issues "
+    "output-isolation output separate-processes-test transform-exception-hook-method").split()]
+PHPT_MISC = ["tests/end-to-end/" + n + ".phpt" for n in (
+    "retry/retry-with-data-provider-all-attempts-fail retry/retry-phpt-all-attempts-fail "
+    "retry/retry-all-attempts-fail-summary repeat/repeat-default-output regression/74 regression/6601 "
+    "regression/6595-directory regression/6595-before-class regression/6595-after-class regression/6476 "
+    "regression/6372 regression/6222 regression/6173").split()]
+K8SA = "test/trace_files/k8s_audit/"
+FALCO_WORKLOADS = [K8SA + n + ".json" for n in (
+    "attach_pod create_configmap create_configmap_no_sensitive_values create_configmap_sensitive_values "
+    "create_deployment create_nginx_pod_hostnetwork create_nginx_pod_no_secctx_1st_container_privileged_2nd_container "
+    "create_nginx_pod_nohostnetwork create_nginx_pod_privileged create_nginx_pod_privileged_2nd_container "
+    "create_nginx_pod_sensitive_mount create_nginx_pod_sensitive_mount_2nd_container create_nginx_pod_unprivileged "
+    "create_nginx_pod_unsensitive_mount create_nginx_service_nodeport create_nginx_service_nonodeport "
+    "create_pod_kube_public_namespace create_pod_kube_system_namespace create_service delete_configmap "
+    "delete_deployment delete_service exec_pod").split()]
+FALCO_IDENTITY = [K8SA + n + ".json" for n in (
+    "anonymous_creates_namespace_foo attach_cluster_admin_role create_cluster_role_pod_exec "
+    "create_cluster_role_wildcard_resources create_cluster_role_wildcard_verbs create_cluster_role_write_privileges "
+    "create_clusterrole create_clusterrolebinding create_kube_system_secret create_secret "
+    "create_service_account_token_secret create_serviceaccount create_serviceaccount_kube_public_namespace "
+    "create_serviceaccount_kube_system_namespace delete_cluster_role_kube_aggregator delete_clusterrole "
+    "delete_clusterrolebinding delete_namespace_foo delete_secret delete_serviceaccount fal_01_003 "
+    "minikube_creates_namespace_foo modify_cluster_role_node_problem_detector some-user_creates_namespace_foo").split()]
+GHA_NOTE = ("Raw GitHub Actions job log (every line prefixed with an ISO timestamp, `##[group]`/`##[endgroup]` "
+            "step groups, `##[error]`), downloaded and committed to the repository by its authors. ")
+FALCO_NOTE = ("Kubernetes API-server audit events (audit.k8s.io Event JSON, one per line) captured on minikube and kept "
+              "as trace files for Falco's k8s_audit rule tests." + CONCAT_NOTE + " Ground truth: "
+              "test/falco_k8s_audit_tests.yaml (same commit) lists, per trace file, the rule each one must fire; "
+              "needles are the fields of the events those rules match.")
+
+CASES += [
+    # ---------------------------------------------------------------- service logs (Erlang, Rust, Ruby)
+    dict(id="service_log-11", kind="service_log", repo="ChicagoBoss/ChicagoBoss", commit=CHICAGOBOSS,
+         paths=["log/console.log", "log/error.log", "log/crash.log"],
+         query="Why does the ChicagoBoss server fail to serve requests?", retrieve_query=ERR_RQ,
+         needles=["CRASH REPORT Process <0.494.0> with 0 neighbours exited with reason: bad return value 'no backend defined' from simple_bridge_app:start(normal, [])",
+                  "Missing or invalid boss.routes file in \"/home/ne/Projects/ChicagoBoss/priv/boss_session_test.routes\"; Error reason: {error,enoent}",
+                  "@boss_simple_bridge_handler:run:29 error:badarg",
+                  "exited with reason: \"Error building response\" in boss_simple_bridge_handler:run/1 line 30"],
+         notes="Erlang/OTP lager logs of a ChicagoBoss development server (console.log with [info]/[warning]/[error] "
+               "lines, error.log, crash.log with =CRASH REPORT==== / =ERROR REPORT==== blocks and Erlang stack "
+               "tuples), committed by accident in log/." + CONCAT_NOTE + " Needles: the distinct [error] events "
+               "(simple_bridge start failure, missing routes file, badarg in the request handler and its crash)."),
+    dict(id="service_log-12", kind="service_log", repo="AntidoteDB/antidote", commit=ANTIDOTE_2014,
+         paths=["log/test.log", "log/crash.log"],
+         query="Which riak_test runs failed and why?", retrieve_query=ERR_RQ,
+         needles=["clock_si failed: {{badmatch,{ok,{{tx_id,1402923971947622,<11048.871.0>},[1],1402923971947622}}}",
+                  "{{assertMatch_failed,[{module,clock_si},{line,67},{expression,\"ReadSet\"},{pattern,\"[ 2 ]\"},{value,[1]}]}",
+                  "{{assertMatch_failed,[{module,clock_si},{line,168},{expression,\"End\"},{pattern,\"{ ok , _ }\"}",
+                  "================ clock_si failure stack trace ====================="],
+         notes="Erlang riak_test run log of AntidoteDB (lager [info]/[notice]/[warning]/[error] lines of a multi-node "
+               "test cluster, `clock_si failure stack trace` blocks) and the matching crash.log, committed in log/."
+               + CONCAT_NOTE + " Needles: the failing test's three distinct failures (badmatch, assertMatch at "
+               "clock_si.erl:67 and :168) and the stack-trace marker."),
+    dict(id="service_log-13", kind="service_log", repo="AntidoteDB/antidote", commit=ANTIDOTE_2016,
+         paths=["log/console.log", "log/error.log", "log/crash.log"],
+         query="Why did the node fail to start?", retrieve_query=ERR_RQ,
+         needles=["@riak_core_ring_manager:reload_ring:355 Failed to load ring file: \"no such file or directory\"",
+                  "CRASH REPORT Process riak_core_ring_manager with 0 neighbours exited with reason: bad return value: {error,enoent} in gen_server:init_it/6 line 356",
+                  "riak_sysmon_filter:get_node_map: error badarg"],
+         notes="lager logs of an Erlang riak_core node start (application start [info] lines, a [critical] ring-file "
+               "error, supervisor and CRASH REPORTs; small, ~2.5k tokens)." + CONCAT_NOTE
+               + " Needles: the root cause (missing ring file), the crash it causes, the earlier badarg."),
+    dict(id="service_log-14", kind="service_log", repo="eyre-rs/color-eyre", commit=COLOREYRE,
+         paths=["tests/data/theme_error_control.txt", "tests/data/theme_error_control_location.txt",
+                "tests/data/theme_error_control_minimal.txt", "tests/data/theme_error_control_spantrace.txt",
+                "tests/data/theme_panic_control.txt", "tests/data/theme_panic_control_no_spantrace.txt"],
+         query="Where did the Rust program panic or fail?", retrieve_query=ERR_RQ,
+         needles=["The application panicked (crashed).",
+                  "<non string panic payload>",
+                  "examples/theme_test_helper.rs",
+                  "theme::get_error::create_report",
+                  "std::panic::panic_any"],
+         notes="Rust error reports and panic reports as color-eyre prints them (ANSI colours, SPANTRACE and "
+               "BACKTRACE sections with hidden-frame markers, cargo's `Running` line), captured from real runs as "
+               "the expected outputs of tests/theme.rs." + CONCAT_NOTE + " ANSI escapes split `file:line` locations, so "
+               "needles are whole coloured spans: the panic line, its payload and file, the innermost application "
+               "frame of the error report, the panicking std frame."),
+    dict(id="service_log-15", kind="service_log", repo="100ideas/yawnlog", commit=YAWNLOG,
+         path="log/development.log", lines=[1500, 2701],
+         query="What errors did the Rails app raise, and where?", retrieve_query=ERR_RQ,
+         needles=["ActionView::TemplateError (undefined local variable or method `alt' for #<ActionView::Base:0x2552858>) on line #15 of app/views/layouts/application.html.erb:",
+                  "NoMethodError (You have a nil object when you didn't expect it!",
+                  "/app/models/user.rb:16:in `target_hours_possible?'",
+                  "SyntaxError (/Users/mblake/Documents/code/yawnlog/yawnlog/app/controllers/users_controller.rb:15: syntax error, unexpected '=', expecting tASSOC",
+                  "ActionController::RoutingError (No route matches \"/images/yawnlog_logo_beta_horz.png2\" with {:method=>:get}):"],
+         notes="Rails 2.2 development log (Processing/Parameters/SQL lines with ANSI colours, Rendering, Completed "
+               "lines, exceptions with Ruby backtraces `file.rb:N:in 'method'`) committed in log/; the excerpt "
+               "(lines 1500-2700 of 13,008) holds four kinds of exception. Needles: each exception line and the "
+               "application frame of the NoMethodError."),
+
+    # ---------------------------------------------------------------- failed CI builds
+    dict(id="ci_log-12", kind="ci_log", repo="astrogilda/tsbootstrap", commit=TSBOOT, path="ci_logs.txt",
+         query=BUILD_Q, retrieve_query=ERR_RQ,
+         needles=["ModuleNotFoundError: No module named 'statsforecast'",
+                  "/home/runner/work/tsbootstrap/tsbootstrap/src/tsbootstrap/backends/statsforecast_backend.py\", line 12, in <module>",
+                  "##[error]Process completed with exit code 1."],
+         notes=GHA_NOTE + "Python job (uv, venv) that fails importing the package: a chained import traceback ending "
+               "in ModuleNotFoundError. Needles: the exception, the innermost frame, the step's error line."),
+    dict(id="ci_log-13", kind="ci_log", repo="crossplane-contrib/provider-upjet-azuread", commit=AZUREAD,
+         path="job-logs.txt", query=BUILD_Q, retrieve_query=ERR_RQ,
+         needles=["--- FAIL: chainsaw/apply (1218.59s)",
+                  "Error: some tests failed",
+                  "uptest-v2.2.0: error: cannot run e2e tests successfully: cannot execute tests: cannot execute test 00-apply.yaml",
+                  "make: *** [Makefile:190: uptest] Error 1",
+                  "##[error]Process completed with exit code 2."],
+         notes=GHA_NOTE + "Go build of a Crossplane provider, then an uptest/chainsaw end-to-end run on a kind cluster "
+               "whose status assertion times out after 20 minutes (ANSI-coloured chainsaw tables, go test output). "
+               "Needles: the failing test, the tool's error chain, make's and the step's error lines."),
+    dict(id="ci_log-14", kind="ci_log", repo="Xed-Editor/Xed-Editor", commit=XED, path="job-logs.txt",
+         query=BUILD_Q, retrieve_query=ERR_RQ,
+         needles=["> Task :core:resources:packageReleaseResources FAILED",
+                  "Resource and asset merger: Found item String/installing more than one time",
+                  "Execution failed for task ':core:resources:packageReleaseResources'",
+                  "BUILD FAILED in 1m 16s"],
+         notes=GHA_NOTE + "Android Gradle release build (hundreds of `> Task` lines, Kotlin warnings) failing in "
+               "resource merging, with Gradle's `* What went wrong:` block and the full TaskExecutionException "
+               "stack trace. Needles: the failed task, the root error, the summary."),
+    dict(id="ci_log-15", kind="ci_log", repo="middleman/middleman", commit=MIDDLEMAN, path="ci.log",
+         lines=[2996, 4805], query="Which scenarios failed, and why?", retrieve_query=ERR_RQ,
+         needles=["cucumber features/builder.feature:55",
+                  "cucumber features/collections.feature:2",
+                  "cucumber features/extension_api_deprecations.feature:3",
+                  "undefined method `exists?' for FileTest:Module (NoMethodError)",
+                  "expected that command \"middleman build\" has exit status of \"0\", but has \"2\". (RSpec::Expectations::ExpectationNotMetError)"],
+         notes="Local `rake test` CI run of middleman with Datadog CI instrumentation (ddtrace DEBUG lines between "
+               "spec lines), committed as ci.log and removed in the next commit; the excerpt (lines 2996-4804 of "
+               "4,804) is the end of rspec (67 examples, 0 failures) and the whole cucumber run (ANSI colours, Ruby "
+               "backtraces), ending with `Failing Scenarios:` (10 of 107). Needles: three of the failing "
+               "scenarios cucumber lists, two of the errors."),
+    dict(id="ci_log-16", kind="ci_log", repo="jokram/gradle_sourceset_problem", commit=GRADLESS, path="gradle.log",
+         query=BUILD_Q, retrieve_query=ERR_RQ,
+         needles=["LibrarySub1Test.java:8: error: cannot find symbol",
+                  "Execution failed for task ':subprj1:compileTestJava'.",
+                  "BUILD FAILED"],
+         notes="Gradle 2/3 console of a failed multi-project build (classpath dump, task lines, javac errors, "
+               "`* What went wrong:`) committed with a bug reproduction; small (~1k tokens)."),
+
+    # ---------------------------------------------------------------- raw test-runner text
+    dict(id="test_output-09", kind="test_output", repo="jestjs/jest", commit=JEST,
+         path=JEST_SNAP + "failures.test.ts.snap", query=FAILED_Q, retrieve_query=FAILED_Q,
+         needles=["● .assertions() › throws on redeclare of assertion count",
+                  "● resolve, but fail",
+                  "at Object.toEqual (__tests__/asyncFailures.test.js:11:50)",
+                  "● assert.deepStrictEqual",
+                  "● throws an AggregateError"],
+         notes="jest's own end-to-end expectations: the stderr of failing jest runs (FAIL lines, ✕ markers, "
+               "● test headers, diffs, code frames, `at fn (file:line:col)` frames) stored as snapshots by "
+               "e2e/__tests__/failures.test.ts (the `exports[...]` wrappers are the snapshot file's own). Needles: "
+               "failing test headers and a frame the test asserts."),
+    dict(id="test_output-10", kind="test_output", repo="jestjs/jest", commit=JEST,
+         paths=[JEST_SNAP + n for n in ("testFailing.test.ts.snap", "each.test.ts.snap",
+                                         "promiseAsyncHandling.test.ts.snap", "testRetries.test.ts.snap",
+                                         "nonSerializableStructuresInequality.test.ts.snap")],
+         query=FAILED_Q, retrieve_query=FAILED_Q,
+         needles=["● block with concurrent › .failing() should fail",
+                  "✕ array table fails on one row: expected true == false",
+                  "● throws exception when one argument too few are supplied $left == $right",
+                  "● failing passes = fails"],
+         notes="More jest end-to-end snapshots of failing runs (test.failing, test.each tables, unhandled "
+               "promise rejections, retries, non-serializable structures)." + CONCAT_NOTE
+               + " Needles: failing test headers the snapshots record."),
+    dict(id="test_output-11", kind="test_output", repo="sebastianbergmann/phpunit", commit=PHPUNIT,
+         paths=PHPT_GENERIC, query=FAILED_Q, retrieve_query=FAILED_Q,
+         needles=["There were 13 failures:",
+                  "1) PHPUnit\\TestFixture\\FailureTest::testAssertArrayEqualsArray",
+                  "There were 16 failures:",
+                  "PHPUnit\\Framework\\Exception: Child exception",
+                  "PHPUnit\\TestFixture\\TransformExceptionHookMethod\\TransformedException: transformed message"],
+         notes="PHPUnit's end-to-end tests (.phpt: --TEST--, the --FILE-- that runs PHPUnit, and --EXPECTF--, the "
+               "runner's expected text output with %s/%i placeholders: progress line, `There were N failures:`, "
+               "numbered failures with diffs and file:line, FAILURES! summary)." + CONCAT_NOTE
+               + " Needles: counts and failing tests from the expected outputs."),
+    dict(id="test_output-12", kind="test_output", repo="sebastianbergmann/phpunit", commit=PHPUNIT,
+         paths=PHPT_MISC, query=FAILED_Q, retrieve_query=FAILED_Q,
+         needles=["1) PHPUnit\\TestFixture\\Retry\\AllAttemptsFailTest::testOne (attempt 3 of 3)",
+                  "1) PHPUnit\\TestFixture\\Repeat\\FailureOnSecondRepetitionTest::testOne (repetition 2 of 2)",
+                  "1) PHPUnit\\TestFixture\\Issue74Test::testCreateAndThrowNewExceptionInProcessIsolation",
+                  "1) PHPUnit\\TestFixture\\Issue6372Test::testAssertionFailureInMockCallbackIsNotSwallowedByCodeUnderTest",
+                  "There were 4 failures:"],
+         notes="PHPUnit end-to-end tests for retried and repeated tests and for regressions (expected runner "
+               "output with failures and errors, process isolation, setUpBeforeClass/tearDownAfterClass failures)."
+               + CONCAT_NOTE + " Needles: failing tests from the expected outputs."),
+
+    # ---------------------------------------------------------------- Kubernetes audit events
+    dict(id="event_stream-09", kind="event_stream", repo="falcosecurity/falco", commit=FALCO, paths=FALCO_WORKLOADS,
+         query="Which audit events created a privileged or host-network pod, exposed a NodePort, or exec'd into a pod?",
+         retrieve_query="privileged pod hostNetwork NodePort exec audit events",
+         needles=["\"privileged\":true",
+                  "\"hostNetwork\":true",
+                  "\"type\":\"NodePort\"",
+                  "\"subresource\":\"exec\""],
+         notes=FALCO_NOTE + " This case: workload events (pods, services, deployments, configmaps, exec/attach)."),
+    dict(id="event_stream-10", kind="event_stream", repo="falcosecurity/falco", commit=FALCO, paths=FALCO_IDENTITY,
+         query="Which requests came from anonymous or unexpected users, or granted cluster-admin?",
+         retrieve_query="anonymous user cluster-admin role binding audit events",
+         needles=["\"username\":\"system:anonymous\"",
+                  "\"username\":\"some-user\"",
+                  "\"name\":\"cluster-admin\""],
+         notes=FALCO_NOTE + " This case: identity and RBAC events (namespaces, cluster roles and bindings, secrets, "
+               "service accounts)."),
+]
