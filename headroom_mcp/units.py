@@ -16,7 +16,8 @@ ERROR_TAGS = "error errors failure failures failed fail exception exceptions pro
 WARNING_TAGS = "warning warnings"
 _ERROR_TEXT_RE = re.compile(
     r"\b(ERROR|FATAL|CRITICAL|SEVERE|Traceback|Exception|panic)\b|\b[Ee]rror:|\bfail(ed|ure)?\b"
-    r"|\b\w+(Error|Exception)\b"
+    r"|\b\w+(Error|Exception)\b|\bfailures?:|^\s*[\u2715\u2716\u00d7\u2717\u25cf] |race detected",
+    re.M,
 )
 _WARNING_TEXT_RE = re.compile(r"\b(WARN|WARNING|[Ww]arning:)")
 WINDOW_LINES = 10

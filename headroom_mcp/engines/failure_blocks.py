@@ -253,13 +253,17 @@ SUMMARY_RE = re.compile(
     r"|^Build (succeeded|FAILED)\.?$|^\d+ (Warning|Error)\(s\)$|^Total number of (errors|warnings):"
     r"|^\d+ problems? \(\d+ (errors?|warnings?)|^(\[\w+\] )?(\w+|\d+) (errors?|warnings?) found$"
     r"|^(\[\w+\] )?\(\S+\) Compilation failed$|^Code Analysis Complete -- "
+    # PHPUnit's "There were 3 failures:", cucumber's failing-scenario list and totals
+    r"|^There (was|were) \d+ (failures?|errors?|warnings?|risky tests?|skipped tests?):$"
+    r"|^Failing Scenarios:$|^cucumber \S+\.feature:\d+|^\d+ scenarios? \(.*\b(failed|passed)\b"
+    r"|^\d+ steps? \(.*\b(failed|passed|skipped)\b"
 )
 
 
 # Every SUMMARY_RE line has one of these (case aside); most lines have none.
 _SUMMARY_HINT_RE = re.compile(
     r"(?i)pass|fail|ok|ran |test|build|exit|err|example|runs|finish|found|generat|job|command"
-    r"|complet|ctest|warning\(s\)|succeeded|total number|problem"
+    r"|complet|ctest|warning\(s\)|succeeded|total number|problem|there w|scenario|step"
 )
 
 
