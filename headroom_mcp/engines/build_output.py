@@ -54,6 +54,7 @@ MAX_DEFAULT_BUDGET_TOKENS = 6000
 HEAD_LINES = 5  # the command and job name
 TAIL_LINES = 5
 MAX_SUMMARY_LINES = 30
+FIRST_SUMMARIES = 8  # summary lines placed before any frame
 MAX_QUERY_LINES = 20
 MAX_ERROR_LINES = 30
 MAX_STEP_HEADERS = 30
@@ -176,16 +177,19 @@ def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
         order += [[i] for i in by_key]
     ranked = [ranked_important(p.texts, b) for b in firsts]
     heads = [len(headline_rows(p.texts, b)) for b in firsts]
-    order += [rows[:n] for rows, n in zip(ranked, heads, strict=True)]  # every chain, then
-    order += ranked  # the frames
+    order += [rows[:n] for rows, n in zip(ranked, heads, strict=True)]  # every chain
     summaries = _distinct(p, reversed(p.summaries))[:MAX_SUMMARY_LINES]
-    order += [[i] for i in summaries]
-    if asks_warnings:
-        order += [[i] for i in by_message] + whole
+    # The last summaries and the error-level lines are short and say what happened: before
+    # any frame.
+    order += [[i] for i in summaries[:FIRST_SUMMARIES]]
+    order += [[i] for i in _error_rows(p)]
     order += [[s.first] for s in _failing_steps(p)]
     order += [[i] for i in p.failed]
     order += [[i] for i in _query_rows(p, query)]
-    order += [[i] for i in _error_rows(p)]
+    order += ranked  # the frames
+    order += [[i] for i in summaries[FIRST_SUMMARIES:]]
+    if asks_warnings:
+        order += [[i] for i in by_message] + whole
     if not asks_warnings:
         order += [[i] for i in by_key[:MAX_WARNING_KINDS]]
     order += [[s.first] for s in p.steps[:MAX_STEP_HEADERS]]  # the job's outline
