@@ -389,6 +389,8 @@ def score(content: str) -> float:
     """0..1: how sure we are that `content` is build, CI or test console output, from its
     first SCORE_SAMPLE_LINES lines (and its failure blocks and summary lines there)."""
     raw = content[:200_000].split("\n")[:SCORE_SAMPLE_LINES]
+    shared = min((len(r) - len(r.lstrip(" ")) for r in raw if r.strip()), default=0)
+    raw = [r[shared:] for r in raw] if shared else raw  # output quoted with an indent
     sample = [bl.body_of(bl.shown(line)) for line in raw]
     lines = [line for line in sample if line.strip()]
     if len(lines) < 2:

@@ -15,6 +15,7 @@ content elsewhere).
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,23 +72,32 @@ class Collection:
         return path_text((*self.parts, index))
 
 
+FILE_HEADER_RE = re.compile(r"^==> .+ <==$")  # `tail`/`head` over several files
+
+
 def parse_json_document(content: str) -> tuple[Any, bool]:
-    """The parsed document and whether it was NDJSON. Raises ValueError if it is neither."""
+    """The parsed document and whether it was NDJSON (lines of JSON, possibly several files'
+    worth under `==> name <==` headers, which are skipped). Raises ValueError if it is
+    neither."""
     text = content.strip()
-    if not text or text[0] not in "[{":
+    headed = bool(text) and bool(FILE_HEADER_RE.match(text.split("\n", 1)[0]))
+    if not text or (text[0] not in "[{" and not headed):
         raise ValueError("not JSON: does not start with { or [")
-    try:
-        return json.loads(text), False
-    except RecursionError:
-        raise ValueError("JSON nested too deeply to parse") from None
-    except json.JSONDecodeError as first_error:
-        lines = [line for line in text.splitlines() if line.strip()]
-        if len(lines) < 2:
-            raise ValueError(f"not JSON: {first_error}") from None
+    first_error: Exception = ValueError("not JSON")
+    if not headed:
         try:
-            return [json.loads(line) for line in lines], True
-        except (json.JSONDecodeError, RecursionError):
-            raise ValueError(f"not JSON: {first_error}") from None
+            return json.loads(text), False
+        except RecursionError:
+            raise ValueError("JSON nested too deeply to parse") from None
+        except json.JSONDecodeError as exc:
+            first_error = exc
+    lines = [line for line in text.splitlines() if line.strip() and not FILE_HEADER_RE.match(line)]
+    if len(lines) < 2:
+        raise ValueError(f"not JSON: {first_error}") from None
+    try:
+        return [json.loads(line) for line in lines], True
+    except (json.JSONDecodeError, RecursionError):
+        raise ValueError(f"not JSON: {first_error}") from None
 
 
 def find_collections(

@@ -49,8 +49,12 @@ class Sample:
 
     @classmethod
     def of(cls, content: str) -> Sample:
+        """The sample, with the indentation every line shares removed: output quoted in a
+        document or an issue (indented by four spaces) reads as what it is."""
         head = content[: 400 * SAMPLE_LINES].split("\n")[:SAMPLE_LINES]
-        return cls(content, [line for line in head if line.strip()])
+        lines = [line for line in head if line.strip()]
+        shared = min((len(line) - len(line.lstrip(" ")) for line in lines), default=0)
+        return cls(content, [line[shared:] for line in lines] if shared else lines)
 
     @functools.cached_property
     def failure_share(self) -> float:

@@ -18,7 +18,7 @@ def score(sample: Sample) -> float:
     from headroom_mcp.engines.json_records import parse_json_document
 
     text = sample.content.lstrip()
-    if not text or text[0] not in "[{":
+    if not text or (text[0] not in "[{" and not text.startswith("==> ")):
         return 0.0
     try:
         parse_json_document(sample.content)
