@@ -27,6 +27,7 @@ from headroom_mcp.tokens import count_tokens
 
 RRF_K = 60  # reciprocal-rank fusion constant (Cormack et al.)
 TAG_WEIGHT = 0.8  # an error-tagged unit weighs a little less than a keyword match
+VECTOR_WEIGHT = 0.3
 VECTOR_CANDIDATES = 50
 MAX_PARTS = 2000  # the budget is what limits an answer; this only bounds the work
 PART_OVERHEAD_TOKENS = 12  # the location line of a part
@@ -156,7 +157,9 @@ def _vector_ranking(
     nearest = store.nearest_units(digest, vector, VECTOR_CANDIDATES)
     if not nearest:
         return "no part embedded yet"
-    rankings.append((nearest, 1.0))
+    # Meaning decides when words found nothing; beside keyword and error-unit matches it only
+    # breaks ties, so the answer does not change with whether the indexer got there first.
+    rankings.append((nearest, VECTOR_WEIGHT if rankings else 1.0))
     return "embeddings"
 
 
