@@ -416,14 +416,13 @@ def build_output_units(content: str) -> list[tuple[int, int, str, str]]:
     """Retrieval units as (start_char, end_char, location, index_tags): one per failure block
     (tagged as a failure and with its flavor), one per step small enough to read whole, and
     line windows over everything outside failure blocks."""
-    from headroom_mcp.units import line_starts, line_windows
+    from headroom_mcp.units import line_starts, line_windows, row_span
 
     p = parse(content)
     starts = line_starts(content)
 
     def span(first: int, last: int) -> tuple[int, int]:
-        end = starts[last + 1] - 1 if last + 1 < len(starts) else len(content)
-        return starts[first], max(starts[first], end)
+        return row_span(content, starts, first, last)
 
     units: list[tuple[int, int, str, str]] = []
     for b in p.blocks:

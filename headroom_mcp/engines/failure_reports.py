@@ -279,14 +279,13 @@ FAILURE_TAGS = "error errors failure failures failed failing exception test case
 def report_units(content: str) -> list[tuple[int, int, str, str]]:
     """(start, end, location, tags): one unit per failing test case, tagged as a failure,
     and line windows over the rest."""
-    from headroom_mcp.units import line_starts, line_windows
+    from headroom_mcp.units import line_starts, line_windows, row_span
 
     report = parse(content)
     starts = line_starts(content)
 
     def span(first: int, last: int) -> tuple[int, int]:
-        end = starts[last + 1] - 1 if last + 1 < len(starts) else len(content)
-        return starts[first], max(starts[first], end)
+        return row_span(content, starts, first, last)
 
     units: list[tuple[int, int, str, str]] = []
     prev = 0
