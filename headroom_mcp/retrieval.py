@@ -147,7 +147,8 @@ def _vector_ranking(
         return "the embedding model is still loading"
     units = store.all_units(digest)
     wanted = [h.seq for h in lexical[:ON_DEMAND_UNITS]]
-    wanted += [u.seq for u in units if u.seq not in set(wanted)][: ON_DEMAND_UNITS * 4]
+    first = set(wanted)
+    wanted += [u.seq for u in units if u.seq not in first][: ON_DEMAND_UNITS * 4]
     missing = store.units_without_vectors(digest, wanted)
     if missing:
         by_seq = {u.seq: u for u in units}

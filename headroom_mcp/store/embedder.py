@@ -194,11 +194,14 @@ class EmbeddingWorker:
         time until `deadline` (time.monotonic), and save them: a retrieve on an original the
         background indexer has not reached yet still ranks by meaning. Returns how many."""
         done = 0
-        for first in range(0, len(rows), BATCH_UNITS):
-            if time.monotonic() >= deadline:
+        took = 0.0  # how long the last batch took: a batch that would end past the deadline
+        for first in range(0, len(rows), BATCH_UNITS):  # is not started
+            started = time.monotonic()
+            if started + took >= deadline:
                 break
             batch = rows[first : first + BATCH_UNITS]
             vectors = self.embedder.embed([text for _, _, text in batch])
+            took = time.monotonic() - started
             self.store.save_vectors(
                 [
                     (uid, digest, to_blob(v))
