@@ -374,25 +374,21 @@ class CcrStore:
         return [UnitHit(r[0], r[1], r[2], r[3], 0.0) for r in rows]
 
     def units_without_vectors(self, digest: str, seqs: Sequence[int]) -> list[tuple[int, int]]:
-        """(unit id, seq) of the given units of one original that have no vector yet."""
-        conn = self._conn()
+        """(unit id, seq) of the given units of one original still waiting for a vector (in
+        the embedding queue); a lookup by id in the vector table would scan all of it."""
         if not seqs:
             return []
         marks = ",".join("?" * len(seqs))
-        rows = conn.execute(
-            f"SELECT id, seq FROM units WHERE digest = ? AND seq IN ({marks})",
-            (digest, *seqs),
-        ).fetchall()
-        if not has_vector_table(conn):
-            return [(int(r[0]), int(r[1])) for r in rows]
-        done = {
-            int(r[0])
-            for r in conn.execute(
-                f"SELECT unit_id FROM unit_vec WHERE unit_id IN ({','.join('?' * len(rows))})",
-                [r[0] for r in rows],
-            ).fetchall()
-        } if rows else set()  # fmt: skip
-        return [(int(r[0]), int(r[1])) for r in rows if int(r[0]) not in done]
+        rows = (
+            self._conn()
+            .execute(
+                f"SELECT u.id, u.seq FROM units u JOIN embed_queue q ON q.unit_id = u.id "
+                f"WHERE u.digest = ? AND u.seq IN ({marks})",
+                (digest, *seqs),
+            )
+            .fetchall()
+        )
+        return [(int(r[0]), int(r[1])) for r in rows]
 
     def search_all(self, match: str, limit: int) -> list[tuple[StoredOriginal, UnitHit]]:
         """The best-matching unit of each original matching the FTS5 expression, best first."""
