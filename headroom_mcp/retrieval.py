@@ -76,14 +76,15 @@ def find_parts(
         if tagged:
             rankings.append((tagged, TAG_WEIGHT))
             labels.append("error units" if plan.errors else "warning units")
-    vector_note = _vector_ranking(settings, store, digest, plan, content, lexical, rankings)
+    units = store.all_units(digest)
+    vector_note = _vector_ranking(settings, store, digest, plan, content, lexical, rankings, units)
     if vector_note == "embeddings":
         labels.append("embeddings")
     if rankings:
         how = " + ".join(labels) + (f" ({vector_note})" if vector_note != "embeddings" else "")
         fused = _fuse(rankings)
-        return Found(_by_coverage(fused, plan, content, store.all_units(digest)), how)
-    return _weak(store, digest, plan, content, vector_note)
+        return Found(_by_coverage(fused, plan, content, units), how)
+    return _weak(plan, content, vector_note, units)
 
 
 COMMON_SHARE = 0.5  # a word in more than this share of the units tells them apart little
@@ -132,6 +133,7 @@ def _vector_ranking(
     content: str,
     lexical: list[UnitHit],
     rankings: list[tuple[list[UnitHit], float]],
+    units: list[UnitHit],
 ) -> str:
     """Add embedding neighbours to `rankings` when the model is loaded, embedding this
     original's units on demand (within ON_DEMAND_SECONDS) if the indexer has not; returns
@@ -145,7 +147,6 @@ def _vector_ranking(
     vector = worker.embed_query(query_text)
     if vector is None:
         return "the embedding model is still loading"
-    units = store.all_units(digest)
     wanted = [h.seq for h in lexical[:ON_DEMAND_UNITS]]
     first = set(wanted)
     wanted += [u.seq for u in units if u.seq not in first][: ON_DEMAND_UNITS * 4]
@@ -164,10 +165,9 @@ def _vector_ranking(
     return "embeddings"
 
 
-def _weak(store: CcrStore, digest: str, plan: QueryPlan, content: str, note: str) -> Found:
+def _weak(plan: QueryPlan, content: str, note: str, units: list[UnitHit]) -> Found:
     """No keyword, tag or vector match: rank every unit by how many query words' stems it
     contains as parts of words, then by error words; the best few come back, marked weak."""
-    units = store.all_units(digest)
     stems = [stem(w)[:5] for w in plan.words if len(w) >= 3]
 
     def closeness(hit: UnitHit) -> tuple[int, int, int]:
