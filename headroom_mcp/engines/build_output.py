@@ -88,6 +88,11 @@ def parse(content: str) -> Parsed:
     if raw and raw[-1] == "":
         raw.pop()
     texts = [bl.shown(line) for line in raw]
+    # Output quoted with an indent (a docs page, an issue) is read, and shown, without the
+    # indentation every line shares, as the terminal printed it.
+    shared = min((len(t) - len(t.lstrip(" ")) for t in texts if t.strip()), default=0)
+    if shared:
+        texts = [t[shared:] for t in texts]
     bodies = [bl.body_of(text) for text in texts]
     blocks = find_failure_blocks(texts)
     in_block = {k for b in blocks for k in range(b.first, b.last + 1)}
@@ -113,6 +118,16 @@ def compress_build_output(content: str, query: str | None, budget: int | None) -
     """A header, the lines that matter in original order, and counted markers for the rest."""
     p = parse(content)
     limit = budget if budget is not None else default_budget(estimate_tokens(content))
+    if budget is None:  # room for a runner's whole list of failed tests, as far as the cap
+        listed = [
+            p.texts[i]
+            for members in p.groups.values()
+            if _is_failure_list(p, members[0])
+            for i in range(members[0].first, members[0].last + 1)
+        ]
+        if listed:
+            need = count_tokens("\n".join(listed)) + LIST_OVERHEAD_TOKENS
+            limit = max(limit, min(MAX_DEFAULT_BUDGET_TOKENS, need))
     header = _header(p)
     groups = _priorities(p, query)
     room = limit - count_tokens(header) - 1
@@ -158,10 +173,30 @@ def _failing_steps(p: Parsed) -> list[bl.Step]:
     return [s for s in p.steps if any(s.first <= i <= s.last for i in bad)]
 
 
+_FAILED_ENTRY_RE = re.compile(r"^(FAILED|ERROR) \S")
+FAILURE_LIST_SHARE = 0.6
+LIST_OVERHEAD_TOKENS = 300  # the header and the first headlines beside a failure list
+
+
+def _is_failure_list(p: Parsed, block: FailureBlock) -> bool:
+    rows = range(block.first, block.last + 1)
+    entries = sum(1 for i in rows if _FAILED_ENTRY_RE.match(p.bodies[i]))
+    return entries >= 2 and entries >= FAILURE_LIST_SHARE * len(rows)
+
+
 def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
     """Groups of rows in the order they earn their place (see the module docstring)."""
     order: list[list[int]] = []
     firsts = [members[0] for members in p.groups.values()]
+    # A runner's list of failed tests (pytest's short summary: "FAILED path::test - message")
+    # names every failure with its message in a line each: the densest answer, so first.
+    order += [
+        [i]
+        for block in firsts
+        if _is_failure_list(p, block)
+        for i in range(block.first, block.last + 1)
+    ]
+    order += [[i] for i in _distinct(p, reversed(p.summaries))[:1]]  # the final count
     for block in firsts:
         headline = next(k for k in block.important if block.headline in p.texts[k])
         order.append([headline])
@@ -280,10 +315,10 @@ def _select(p: Parsed, groups: list[list[int]], room: int) -> list[int]:
         block = whole.get((rows[0], rows[-1])) if len(rows) > 1 else None
         if block is None and sum(len(p.texts[r]) for r in new) > 16 * (room - spent):
             continue  # surely too big: skip counting its tokens (the "everything" group)
-        extra = price(new) + _gaps(new)
+        extra = price(new) + _gaps(new, taken)
         if spent + extra > room and block is not None:
             new = _shortened(p, block, taken, room - spent, price)
-            extra = price(new) + _gaps(new)
+            extra = price(new) + _gaps(new, taken)
         if not new or spent + extra > room:
             continue
         chosen += new
@@ -295,11 +330,17 @@ def _select(p: Parsed, groups: list[list[int]], room: int) -> list[int]:
 GAP_TOKENS = 7  # half a gap marker: one may be needed on each side of every run of rows
 
 
-def _gaps(rows: list[int]) -> int:
-    """Tokens of the gap markers `rows` may add: one per run of consecutive rows, and one."""
+def _gaps(rows: list[int], taken: set[int] | None = None) -> int:
+    """Tokens of the gap markers `rows` may add: one per run of consecutive rows, and one; a
+    run that touches rows already shown opens no new gap on that side."""
+    if not rows:
+        return 0
     ordered = sorted(rows)
     runs = 1 + sum(1 for a, b in itertools.pairwise(ordered) if b > a + 1)
-    return GAP_TOKENS * (runs + 1) if rows else 0
+    sides = runs + 1
+    if taken:
+        sides -= (ordered[0] - 1 in taken) + (ordered[-1] + 1 in taken)
+    return GAP_TOKENS * max(0, sides)
 
 
 def _shortened(
