@@ -438,10 +438,12 @@ def score(content: str) -> float:
         return 0.0
     strong = sum(1 for line in lines if _STRONG_RE.search(line))
     strong += sum(1 for line in raw if "\x1b_bk;t=" in line or "section_start:" in line)
-    build = sum(1 for line in lines if _BUILD_LINE_RE.search(line) or says_warning(line))
+    if strong >= 3:
+        return 0.95  # nothing below can change that: skip the costlier counts
     signals = len(find_failure_blocks(sample)) + len(summary_lines(sample))
-    if strong >= 3 or (strong >= 1 and signals >= 1):
+    if strong >= 1 and signals >= 1:
         return 0.95
+    build = sum(1 for line in lines if _BUILD_LINE_RE.search(line) or says_warning(line))
     share = (build + 2 * strong + 2 * signals) / len(lines)
     if build + strong + signals < 3:
         return min(0.3, 0.1 * (build + strong + signals))

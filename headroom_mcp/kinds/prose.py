@@ -24,6 +24,7 @@ from headroom_mcp.units import (
 
 logger = logging.getLogger(__name__)
 NAME = "prose"
+_NOT_LETTER_RE = re.compile(r"[^\w ]|[\d_]")  # what is neither a letter nor a space
 _SENTENCE_END_RE = re.compile(r"[.!?:)\"']\s*$")
 
 
@@ -35,7 +36,7 @@ def score(sample: Sample) -> float:
     words_per_line = sum(len(s.split()) for s in lines) / len(lines)
     sentences = sample.share(lambda s: bool(_SENTENCE_END_RE.search(s)), lines)
     joined = " ".join(lines)
-    letters = sum(1 for c in joined if c.isalpha() or c == " ") / max(1, len(joined))
+    letters = len(_NOT_LETTER_RE.sub("", joined)) / max(1, len(joined))
     if words_per_line >= 8 and (sentences >= 0.3 or words_per_line >= 30):
         return 0.5
     if words_per_line >= 5 and letters >= 0.9:
