@@ -138,6 +138,11 @@ def _vector_ranking(
     """Add embedding neighbours to `rankings` when the model is loaded, embedding this
     original's units on demand (within ON_DEMAND_SECONDS) if the indexer has not; returns
     "embeddings" when it did, else why not."""
+    if plan.only_intent and rankings:
+        # "Errors", "failures", "what went wrong": the units the kind tagged are the answer;
+        # a sentence embedding of such words adds noise, and whether the model had loaded yet
+        # would change the answer.
+        return "not used for a question about errors in general"
     worker = worker_for(settings, store)
     if worker is None:
         return "embeddings off"
