@@ -375,32 +375,24 @@ def _hard_cut(
     brief = max_tokens < BRIEF_FOOTER_BELOW
     footer = footer_line(before, max_tokens, omitted, short, query, brief=brief)
     room = max_tokens - count_tokens(footer) - 2
-    kept: list[str] = []
-    for line in body.split("\n"):
-        cost = count_tokens(line) + 1
-        if cost > room:
-            if not any(k.strip() and not k.startswith(MARKER_PREFIX) for k in kept):
-                kept.append(_cut_to_tokens(line, room))
-            break
-        kept.append(line)
-        room -= cost
-    return with_footer("\n".join(kept), before, omitted, short, query, brief=brief)
+    return with_footer(_head_of(body, room), before, omitted, short, query, brief=brief)
 
 
 DEFAULT_FLOOR_TOKENS = 400
 MIN_FLOOR_TOKENS = 20
 
 
-def _head_of(content: str, room: int) -> str:
-    """The first lines of the content within `room` tokens, the first one cut if it alone is
-    too long: the last resort, so a result always shows some of the content."""
+def _head_of(text: str, room: int) -> str:
+    """The first lines of `text` within `room` tokens (leading blank lines skipped); a line
+    too long to fit is cut rather than left out while no content line (only our markers, or
+    nothing) is shown yet, so the result always shows some of the content."""
     kept: list[str] = []
-    for line in content.split("\n"):
+    for line in text.split("\n"):
         if not line.strip() and not kept:
             continue
         cost = count_tokens(line) + 1
         if cost > room:
-            if not kept:
+            if not any(k.strip() and not k.startswith(MARKER_PREFIX) for k in kept):
                 kept.append(_cut_to_tokens(line, room))
             break
         kept.append(line)

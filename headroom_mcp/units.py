@@ -12,7 +12,7 @@ import re
 
 from headroom_mcp.store import Unit
 
-ERROR_TAGS = "error errors failure failures failed fail exception exceptions problem"
+ERROR_TAGS = "error errors failure failures failed fail failing exception exceptions problem"
 WARNING_TAGS = "warning warnings"
 _ERROR_TEXT_RE = re.compile(
     r"\b(ERROR|FATAL|CRITICAL|SEVERE|Traceback|Exception|panic)\b|\b[Ee]rror:|\bfail(ed|ure)?\b"

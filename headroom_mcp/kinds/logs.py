@@ -13,10 +13,9 @@ from headroom_mcp.engines.base import EngineResult
 from headroom_mcp.engines.log_lines import LEVEL_RE, TIMESTAMP_RE
 from headroom_mcp.kinds.base import Options, Sample
 from headroom_mcp.store import Unit
-from headroom_mcp.units import MAX_STRUCTURED_UNIT_CHARS, line_starts, line_windows
+from headroom_mcp.units import ERROR_TAGS, MAX_STRUCTURED_UNIT_CHARS, line_starts, line_windows
 
 NAME = "logs"
-ERROR_TAGS = "error errors failure failures failed fail failing exception exceptions problem"
 RARE_TAGS = "unusual rare event events"
 
 
