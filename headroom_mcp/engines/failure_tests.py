@@ -137,12 +137,22 @@ def surefire_list(view: View, i: int, _: re.Match[str]) -> Found | None:
     return Found(i, j - 1, "junit", entries[0], None, None, [i, *entries[:50]])
 
 
-GRADLE_TEST_RE = re.compile(r"^\S.* > .+ FAILED\s*$")
+# `ClassTest > testX() FAILED`; Kotlin/JS and Kotlin/Native tests print `Class.test FAILED`.
+GRADLE_TEST_RE = re.compile(r"^\S.* > .+ FAILED\s*$|^[\w$.\[\]()-]+ FAILED\s*$")
+_GRADLE_CAUSE_RE = re.compile(r"^\s+\S*(Error|Exception|Failure)\b")
 
 
 def gradle_test(view: View, i: int, _: re.Match[str]) -> Found | None:
-    """Gradle's `ClassTest > testX() FAILED` and the indented exception lines under it."""
-    if view.body(i).startswith("> Task"):
+    """Gradle's `ClassTest > testX() FAILED` and the indented exception lines under it.
+
+    A bare `Name FAILED` line counts only when an indented exception line follows it, so
+    `BUILD FAILED` and a failed task stay what they are."""
+    body = view.body(i)
+    if body.startswith("> Task"):
+        return None
+    if " > " not in body and not (
+        i + 1 < len(view) and _GRADLE_CAUSE_RE.match(view.body(i + 1))
+    ):
         return None
     j = i + 1
     while j < len(view) and indent(view.body(j)) > 0 and view.body(j).strip():
@@ -263,12 +273,29 @@ def numbered_failure(view: View, i: int, _: re.Match[str]) -> Found | None:
             flavor = "mocha"
         else:
             return None
+    if flavor in _INDENTED_FLAVORS:
+        last = _under(view, i, last)
     message, location = _NUMBERED_DETAIL[flavor]
     found = _report(view, i, last, flavor, re.compile(message), re.compile(location))
     if flavor == "minitest" and i + 1 <= last:
         found.headline = i + 1  # `TestX#test_y [file:line]:` names the test
         found.important.append(i + 1)
     return found
+
+
+# mocha, ExUnit and rspec indent a report's lines under its `1)` line; what comes back to the
+# margin (ExUnit's progress dots, `npm ERR!`, the next tool's output) is not part of it.
+_INDENTED_FLAVORS = ("mocha", "exunit", "rspec")
+
+
+def _under(view: View, i: int, last: int) -> int:
+    """`last` pulled up to the report's last line indented under its opening line `i`."""
+    depth = indent(view.body(i))
+    if depth == 0:
+        return last
+    k = next((k for k in range(i + 1, last + 1)
+              if not view.blank(k) and indent(view.body(k)) < depth), None)  # fmt: skip
+    return last if k is None else view.trim(i, k - 1)
 
 
 # -- CTest ------------------------------------------------------------------------------------
@@ -284,8 +311,17 @@ def ctest_failure(view: View, i: int, _: re.Match[str]) -> Found | None:
     if not view.body(i).startswith("The following"):
         return Found(i, i, "ctest", i, None, None, [i])
     j = i + 1
-    while j < len(view) and re.match(r"^\s+\d+ - \S", view.body(j)):
+    entries: list[int] = []
+    while j < len(view):
+        if _CTEST_ENTRY_RE.match(view.body(j)):
+            entries.append(j)
+        elif not (view.blank(j) and j + 1 < len(view) and not view.blank(j + 1)
+                  and _CTEST_ENTRY_RE.match(view.body(j + 1))):  # fmt: skip
+            break  # one blank line may split the list (a note appended by hand, a group)
         j += 1
-    if j == i + 1:
+    if not entries:
         return None
-    return Found(i, j - 1, "ctest", i + 1, None, None, list(range(i, min(j, i + 51))))
+    return Found(i, j - 1, "ctest", entries[0], None, None, [i, *entries[:50]])
+
+
+_CTEST_ENTRY_RE = re.compile(r"^\s+\d+ - \S")

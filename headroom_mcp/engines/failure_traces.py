@@ -332,15 +332,20 @@ def php_fatal(view: View, i: int, _: re.Match[str]) -> Found | None:
 
 
 ELIXIR_RE = re.compile(r"^\s*\*\* \([\w.]+\) ")
-_ELIXIR_FRAME_RE = re.compile(r"^\s+(\([\w ]+[\d.]*\) )?[\w/.\-]+\.exs?:\d+: ")
+# `(app 1.0) lib/x.ex:12: Mod.fun/1`, and the Erlang frames of OTP (`gen_server.erl:615:`)
+_ELIXIR_FRAME_RE = re.compile(r"^\s+(\([\w ]+[\d.]*\) )?[\w/.\-]+\.(exs?|erl):\d+: ")
+_ELIXIR_LIBRARY_RE = re.compile(r"^\s+\((elixir|stdlib|kernel|ex_unit|logger|mix|erts)\b")
 _ELIXIR_TAIL_RE = re.compile(r"^(Last message|State|Client .* is alive|    \S)")
+_ELIXIR_HEAD_RE = re.compile(r"terminating|raised an exception|crashed")
 
 
 def elixir_error(view: View, i: int, _: re.Match[str]) -> Found | None:
-    """`** (RuntimeError) message` with its `(app 1.0) lib/x.ex:N: Mod.fun/1` frames; a
-    GenServer's `... terminating` line above it and `Last message:` / `State:` after it."""
+    """`** (RuntimeError) message` with its `(app 1.0) lib/x.ex:N: Mod.fun/1` frames; the
+    logger's `GenServer x terminating` / `Process x raised an exception` line above it and
+    `Last message:` / `State:` after it. The innermost frame is the first of the
+    application's own (not elixir's or stdlib's)."""
     head = i
-    if i - 1 >= view.floor and "terminating" in view.body(i - 1):
+    if i - 1 >= view.floor and _ELIXIR_HEAD_RE.search(view.body(i - 1)):
         head = i - 1
     frames: list[int] = []
     j = i + 1
@@ -353,7 +358,8 @@ def elixir_error(view: View, i: int, _: re.Match[str]) -> Found | None:
         ):
             break
         j += 1
-    innermost = frames[0] if frames else None
+    own = [k for k in frames if not _ELIXIR_LIBRARY_RE.match(view.body(k))]
+    innermost = (own or frames)[0] if frames else None
     outermost = frames[-1] if frames else None
     return Found(head, j - 1, "elixir", i, innermost, outermost, [head, i])
 
