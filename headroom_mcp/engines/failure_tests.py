@@ -150,9 +150,7 @@ def gradle_test(view: View, i: int, _: re.Match[str]) -> Found | None:
     body = view.body(i)
     if body.startswith("> Task"):
         return None
-    if " > " not in body and not (
-        i + 1 < len(view) and _GRADLE_CAUSE_RE.match(view.body(i + 1))
-    ):
+    if " > " not in body and not (i + 1 < len(view) and _GRADLE_CAUSE_RE.match(view.body(i + 1))):
         return None
     j = i + 1
     while j < len(view) and indent(view.body(j)) > 0 and view.body(j).strip():
