@@ -83,7 +83,8 @@ def _first_block(path: Path):
 
 
 def _renumbered(text: str) -> str:
-    return re.sub(r"\d+", lambda m: str(int(m.group()) + 7), text)
+    """Every number moved by 7, zero padding kept (as another run's timestamps and ids are)."""
+    return re.sub(r"\d+", lambda m: str(int(m.group()) + 7).zfill(len(m.group())), text)
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
