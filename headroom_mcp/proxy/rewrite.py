@@ -210,45 +210,60 @@ class Rewriter:
         if shape.continues(body):  # the server holds the earlier turns: nothing to replay
             forwarded = [shape.rewrite_item(item, names, rewrite_text) for item in items]
             inject = self._store.continuing_inject(session)
-            replayed = 0
-            before, after = tally.before, tally.after
+            replayed, before, after = 0, tally.before, tally.after
         else:
-            received = [strip_cache_control(item) for item in items]
-            previous, shared = self._continued_thread(session, received)
-            replayed = shared
-            prefix = previous.entries[:shared] if previous is not None else ()
-            inject = previous.inject if previous is not None else fresh
-            forwarded = [
-                place_cache_control(entry.sent, item)
-                for entry, item in zip(prefix, items, strict=False)
-            ]
-            entries = list(prefix)
-            for item, plain in zip(items[shared:], received[shared:], strict=True):
-                start = (tally.before, tally.after, tally.chars)
-                sent = shape.rewrite_item(item, names, rewrite_text)
-                forwarded.append(sent)
-                entries.append(
-                    Entry(
-                        copy_containers(plain),
-                        copy_containers(strip_cache_control(sent)),
-                        tally.before - start[0],
-                        tally.after - start[1],
-                        tally.chars - start[2],
-                    )
-                )
-            before = tally.before + sum(e.tokens_before for e in prefix)
-            after = tally.after + sum(e.tokens_after for e in prefix)
-            # A request that stops short of the thread it matched is a fork (a retry, a
-            # rewind, a side request): the longer conversation stays remembered too.
-            forked = previous is not None and shared < len(previous.entries)
-            self._store.commit(
-                session, None if forked else previous, Thread(tuple(entries), inject)
+            forwarded, inject, replayed, before, after = self._replay(
+                shape, session, items, names, rewrite_text, fresh
             )
 
         out: dict[str, Any] = {**body, shape.ITEMS_KEY: forwarded}
         if inject:
             out = shape.with_tool(out, RETRIEVE_TOOL, RETRIEVE_DESCRIPTION, RETRIEVE_SCHEMA) or out
         return Rewrite(out, key, client, before, after, tally.compressed, replayed)
+
+    def _replay(
+        self,
+        shape: ApiShape,
+        session: Session,
+        items: list[Any],
+        names: Mapping[str, str],
+        rewrite_text: _ToolText,
+        fresh: bool,
+    ) -> tuple[list[Any], bool, int, int, int]:
+        """The forwarded messages of a whole-history request: the start it shares with a
+        remembered thread replayed, the rest rewritten; the thread is then remembered.
+        Returns them, whether the thread gets the retrieve tool, how many were replayed and
+        the tool-result tokens before and after."""
+        tally = rewrite_text.tally
+        received = [strip_cache_control(item) for item in items]
+        previous, shared = self._continued_thread(session, received)
+        prefix = previous.entries[:shared] if previous is not None else ()
+        inject = previous.inject if previous is not None else fresh
+        forwarded = [
+            place_cache_control(entry.sent, item)
+            for entry, item in zip(prefix, items, strict=False)
+        ]
+        entries = list(prefix)
+        for item, plain in zip(items[shared:], received[shared:], strict=True):
+            start = (tally.before, tally.after, tally.chars)
+            sent = shape.rewrite_item(item, names, rewrite_text)
+            forwarded.append(sent)
+            entries.append(
+                Entry(
+                    copy_containers(plain),
+                    copy_containers(strip_cache_control(sent)),
+                    tally.before - start[0],
+                    tally.after - start[1],
+                    tally.chars - start[2],
+                )
+            )
+        # A request that stops short of the thread it matched is a fork (a retry, a rewind, a
+        # side request): the longer conversation stays remembered too.
+        forked = previous is not None and shared < len(previous.entries)
+        self._store.commit(session, None if forked else previous, Thread(tuple(entries), inject))
+        before = tally.before + sum(e.tokens_before for e in prefix)
+        after = tally.after + sum(e.tokens_after for e in prefix)
+        return forwarded, inject, shared, before, after
 
     def _continued_thread(self, session: Session, received: list[Any]) -> tuple[Thread | None, int]:
         """The remembered thread sharing the longest start with `received`, and its length."""
