@@ -1,0 +1,376 @@
+"""The order of a wrap: find the agent, join or start the proxy, edit its config files, probe
+our MCP server, run the agent, and undo it all when the agent ends, however it ends.
+
+Every step that changes something is recorded in the state folder first (state.py), under a
+lock shared by all wrappers, so two wrapped agents share one proxy and one config edit, the
+last one out restores them, and `unwrap` can finish the job for a wrapper that was killed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import subprocess
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from headroom_mcp.config import load_settings, proxy_command_from_env
+from headroom_mcp.errors import ConfigError, HeadroomMcpError
+from headroom_mcp.install import masked as masked_json
+from headroom_mcp.install import server_entry
+from headroom_mcp.probe import ProbeResult, probe_entry
+from headroom_mcp.proxy.config import DEFAULT_PORT
+from headroom_mcp.wrap import claude_config, codex_config
+from headroom_mcp.wrap.agents import AgentSpec, agent_spec, find_executable, proxy_url
+from headroom_mcp.wrap.edits import FileEdit, apply_edit, restore_edit
+from headroom_mcp.wrap.proxy_process import (
+    livez,
+    proxy_command,
+    start_proxy,
+    stop_child,
+    stop_pid,
+)
+from headroom_mcp.wrap.signals import Interrupted, SignalForwarder
+from headroom_mcp.wrap.state import (
+    EditRecord,
+    ProxyRecord,
+    Session,
+    WrapState,
+    edit_id,
+    pid_alive,
+    write_atomic,
+)
+
+Say = Callable[[str], None]
+Prober = Callable[[dict[str, Any]], ProbeResult]
+
+
+@dataclass(frozen=True)
+class WrapRequest:
+    """What the user asked for. `proxy_command` None: HEADROOM_MCP_PROXY_COMMAND, else
+    `python -m headroom_mcp proxy --port PORT`; `{port}` in a given command is filled in."""
+
+    agent: str
+    args: tuple[str, ...] = ()
+    port: int = DEFAULT_PORT
+    agent_path: str | None = None
+    proxy_command: Sequence[str] | None = None
+    probe: bool = True
+
+
+@dataclass
+class _Held:
+    """What this wrapper holds, for its cleanup."""
+
+    session: bool = False
+    records: list[str] = field(default_factory=list)
+    proxy: subprocess.Popen[bytes] | None = None
+
+
+def state_for(env: Mapping[str, str] | None = None) -> WrapState:
+    return WrapState(load_settings(env).home / "wrap")
+
+
+def _command(request: WrapRequest, env: Mapping[str, str]) -> list[str]:
+    given = request.proxy_command
+    if given is None:
+        given = proxy_command_from_env(env)
+    return proxy_command(request.port, given)
+
+
+def plan_edit(
+    spec: AgentSpec, port: int, env: Mapping[str, str]
+) -> tuple[FileEdit | None, str | None]:
+    """The config edit this agent needs now, from the files as they are: (edit, note).
+    No edit for aider, or for Claude Code when a "headroom" server is registered already."""
+    entry = server_entry()
+    if spec.mcp == "claude-json":
+        path = claude_config.config_path(env)
+        before = path.read_bytes() if path.exists() else None
+        if before is not None and claude_config.registered(before.decode("utf-8", "replace")):
+            return None, f'{path} already registers an MCP server "headroom"; left as is.'
+        after = claude_config.with_entry(path, entry)
+        summary = 'MCP server "headroom" added'
+        return FileEdit(
+            spec.name, spec.mcp, path, before, after.encode(), port, summary, True
+        ), None
+    if spec.mcp == "codex-toml":
+        path = codex_config.config_path(env)
+        before = path.read_bytes() if path.exists() else None
+        try:
+            text = "" if before is None else before.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ConfigError(f"{path} is not UTF-8 text. Nothing was changed.") from None
+        mcp = None if codex_config.mcp_registered(text, path) else entry
+        after = codex_config.with_block(text, path, port, mcp)
+        what = "model provider headroom" + (" and MCP server headroom" if mcp else "")
+        edit = FileEdit(spec.name, spec.mcp, path, before, after.encode(), port, what, bool(mcp))
+        return edit, None
+    return None, None
+
+
+def dry_run(request: WrapRequest, env: Mapping[str, str] | None = None) -> str:
+    """Everything a wrap would do, as text (secret values masked); nothing is run or written."""
+    env = os.environ if env is None else env
+    spec = agent_spec(request.agent)
+    lines = [f"# headroom-mcp wrap {spec.name} --dry-run: nothing is started or written."]
+    try:
+        executable = find_executable(spec, request.agent_path, env.get("PATH"))
+        lines.append(f"Agent: {' '.join([executable, *request.args])}")
+    except ConfigError as exc:
+        lines.append(f"Agent: not found. {exc}")
+    url = proxy_url(request.port)
+    if livez(request.port) == "ok":
+        lines.append(f"Proxy: reuse the one answering on {url}/livez (never stopped by wrap).")
+    else:
+        command = " ".join(_command(request, env))
+        lines.append(f"Proxy: start `{command}`, wait for {url}/livez; stop it after the agent.")
+    lines.append("Environment of the agent only:")
+    variables = spec.environment(request.port)
+    lines += [f"  {k}={v}" for k, v in variables.items()] or ["  (nothing added)"]
+    live = [r for r in state_for(env).edits(spec.name) if r.live_holders()]
+    if live:
+        pids = ", ".join(str(p) for r in live for p in r.live_holders())
+        lines.append(f"Files: shared with the running wrap (pid {pids}); nothing new to edit.")
+        return "\n".join(lines) + "\n"
+    edit, note = plan_edit(spec, request.port, env)
+    if note:
+        lines.append(f"Files: {note}")
+    if edit is not None:
+        lines.append(f"Files (put back when the agent exits): {edit.path} ({edit.summary})")
+        lines.append(_diff(edit))
+    elif spec.mcp is None:
+        lines.append(f"Files: none ({spec.name} has no MCP client; the proxy alone compresses).")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _diff(edit: FileEdit) -> str:
+    mask = codex_config.masked if edit.kind == "codex-toml" else masked_json
+    before = "" if edit.before is None else mask(edit.before.decode("utf-8", "replace"))
+    after = mask(edit.after.decode("utf-8"))
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            f"{edit.path}" if edit.before is not None else "/dev/null",
+            f"{edit.path} (while wrapped)",
+        )
+    )
+
+
+def wrap(
+    request: WrapRequest,
+    say: Say,
+    *,
+    env: Mapping[str, str] | None = None,
+    prober: Prober = probe_entry,
+) -> int:
+    """Run the agent wrapped; returns its exit status (128 + N when signal N ended it).
+
+    Raises HeadroomMcpError (after undoing whatever was done) when the agent is missing, a
+    config file cannot be edited, or the proxy does not come up.
+    """
+    env = dict(os.environ if env is None else env)
+    spec = agent_spec(request.agent)
+    executable = find_executable(spec, request.agent_path, env.get("PATH"))
+    state = state_for(env)
+    pid = os.getpid()
+    held = _Held()
+    with SignalForwarder() as signals:
+        try:
+            entry = _set_up(request, spec, state, pid, held, env, say)
+            if entry is not None and request.probe:
+                _probe(entry, prober, say)
+            if spec.name == "codex" and not env.get("OPENAI_API_KEY"):
+                say(
+                    "headroom-mcp: OPENAI_API_KEY is not set; the headroom provider sends it "
+                    "to the proxy (env_key), so Codex will ask for it."
+                )
+            agent_env = {**env, **spec.environment(request.port)}
+            return signals.run([executable, *request.args], agent_env)
+        except Interrupted as stop:
+            say(f"Stopped by {stop}; restoring.")
+            return 128 + stop.signum
+        finally:
+            signals.phase = "cleanup"
+            for message in _leave(state, spec, request.port, pid, held):
+                say(message)
+
+
+def _set_up(
+    request: WrapRequest,
+    spec: AgentSpec,
+    state: WrapState,
+    pid: int,
+    held: _Held,
+    env: Mapping[str, str],
+    say: Say,
+) -> dict[str, Any] | None:
+    """Register this wrapper, make sure a proxy answers, edit the config. Returns the MCP
+    entry to probe (None when we registered none)."""
+    with state.lock():
+        for message in _reap(state, spec.name):
+            say(message)
+        state.add_session(Session(pid, spec.name, request.port))
+        held.session = True
+        _ensure_proxy(request, state, pid, held, env, say)
+        return _edit_config(spec, request.port, state, pid, held, env, say)
+
+
+def _ensure_proxy(
+    request: WrapRequest,
+    state: WrapState,
+    pid: int,
+    held: _Held,
+    env: Mapping[str, str],
+    say: Say,
+) -> None:
+    port = request.port
+    url = proxy_url(port)
+    status = livez(port)
+    if status == "ok":
+        say(f"headroom-mcp: using the proxy already answering on {url}.")
+        return
+    if status == "other":
+        raise HeadroomMcpError(
+            f"Port {port} is taken by something that is not a headroom proxy ({url}/livez does "
+            "not answer ok). Pick a free port with --port, or stop what listens there."
+        )
+    command = _command(request, env)
+    held.proxy = start_proxy(port, command, state.proxy_log(port))
+    state.save_proxy(ProxyRecord(port, held.proxy.pid, command, started_by=pid))
+    say(f"headroom-mcp: started the proxy on {url} (log: {state.proxy_log(port)}).")
+
+
+def _edit_config(
+    spec: AgentSpec,
+    port: int,
+    state: WrapState,
+    pid: int,
+    held: _Held,
+    env: Mapping[str, str],
+    say: Say,
+) -> dict[str, Any] | None:
+    if spec.mcp is None:
+        return None
+    path = (claude_config if spec.mcp == "claude-json" else codex_config).config_path(env)
+    record = state.edit(edit_id(spec.name, path))
+    if record is not None and record.live_holders():
+        if record.port != port:
+            raise ConfigError(
+                f"{spec.name} is already wrapped on port {record.port} (wrap pid "
+                f"{record.live_holders()[0]}), and {path} can point at one port only. Run "
+                f"with --port {record.port} to share it, or wait until that agent exits."
+            )
+        record.holders = [*record.live_holders(), pid]
+        state.save_edit(record)
+        held.records.append(record.id)
+        return None
+    edit, note = plan_edit(spec, port, env)
+    if note:
+        say(f"headroom-mcp: {note}")
+    if edit is None:
+        return None
+    apply_edit(state, edit, pid)
+    held.records.append(edit_id(spec.name, path))
+    say(f"headroom-mcp: {edit.summary} in {edit.path}; restored when {spec.name} exits.")
+    return server_entry() if edit.registers_mcp else None
+
+
+def _probe(entry: dict[str, Any], prober: Prober, say: Say) -> None:
+    result = prober(entry)
+    if result.ok:
+        say(f"headroom-mcp: checked, the MCP server starts and lists {len(result.tools)} tools.")
+    else:
+        say(
+            f"headroom-mcp: the MCP server did not start ({result.error}). The agent runs "
+            "without its tools (the proxy still compresses); run `headroom-mcp doctor` to see "
+            "why."
+        )
+
+
+def _leave(state: WrapState, spec: AgentSpec, port: int, pid: int, held: _Held) -> list[str]:
+    """Drop this wrapper from everything it held; restore and stop what no one else holds."""
+    messages: list[str] = []
+    with state.lock():
+        for record_id in held.records:
+            record = state.edit(record_id)
+            if record is None:
+                continue
+            record.holders = [p for p in record.live_holders() if p != pid]
+            if record.holders:
+                state.save_edit(record)
+            else:
+                messages.append(f"headroom-mcp: {restore_edit(state, record)}")
+        if held.session:
+            state.remove_session(pid)
+        messages += _stop_unused_proxies(state, held.proxy)
+    return messages
+
+
+def _stop_unused_proxies(state: WrapState, own: subprocess.Popen[bytes] | None = None) -> list[str]:
+    """Stop each proxy a wrapper started on a port no live wrapper uses any more."""
+    in_use = {session.port for session in state.sessions()}
+    messages = []
+    for record in state.proxies():
+        if record.port in in_use:
+            continue
+        running = pid_alive(record.pid)
+        if own is not None and own.pid == record.pid:
+            stop_child(own)
+            gone = True
+        else:
+            gone = stop_pid(record.pid, record.command)
+        state.delete_proxy(record.port)
+        if running and gone:
+            messages.append(f"headroom-mcp: stopped the proxy on {proxy_url(record.port)}.")
+    return messages
+
+
+def _reap(state: WrapState, agent: str) -> list[str]:
+    """Restore edits whose wrappers all died (the caller holds the lock)."""
+    return [
+        f"headroom-mcp: an earlier wrap of {agent} did not exit cleanly. "
+        + restore_edit(state, record)
+        for record in state.edits(agent)
+        if not record.live_holders()
+    ]
+
+
+def unwrap(agent: str, env: Mapping[str, str] | None = None) -> list[str]:
+    """Undo what crashed wrappers of `agent` left behind; what running wrappers hold stays
+    (they restore it when their agent exits). Returns what was done, line by line."""
+    env = os.environ if env is None else env
+    spec = agent_spec(agent)
+    state = state_for(env)
+    messages: list[str] = []
+    with state.lock():
+        records: list[EditRecord] = state.edits(spec.name)
+        for record in records:
+            live = record.live_holders()
+            if live:
+                messages.append(
+                    f"{record.path} is in use by a running wrap (pid "
+                    f"{', '.join(map(str, live))}); it is restored when that agent exits."
+                )
+            else:
+                messages.append(restore_edit(state, record))
+        if spec.mcp == "codex-toml" and not records:
+            messages += _orphan_codex_block(codex_config.config_path(env))
+        messages += _stop_unused_proxies(state)
+    return messages or [f"Nothing to restore for {spec.name}."]
+
+
+def _orphan_codex_block(path: Path) -> list[str]:
+    """A block with no record (the state folder was deleted or another HEADROOM_MCP_HOME was
+    used): take it out, since no wrapper we know of relies on it."""
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="utf-8")
+    new = codex_config.without_block(text)
+    if new == text:
+        return []
+    write_atomic(path, new.encode("utf-8"))
+    return [f"Took our block out of {path} (no backup was recorded for it)."]
