@@ -61,7 +61,7 @@ def render_block(port: int, mcp_entry: Mapping[str, Any] | None, replaced: str |
     lines = [
         BEGIN,
         "# Added by `headroom-mcp wrap codex` while Codex runs; taken out when it exits.",
-        "# If Codex crashed or was killed with the wrapper, run `headroom-mcp unwrap codex`.",
+        "# Still here after Codex exited (the wrapper was killed)? `headroom-mcp unwrap codex`.",
     ]
     if replaced is not None:
         lines.append(REPLACED + replaced.rstrip("\r\n"))
