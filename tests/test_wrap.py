@@ -293,3 +293,26 @@ def test_dry_run_for_claude_lists_the_environment_of_the_agent(scene):
     assert f"  ANTHROPIC_BASE_URL=http://127.0.0.1:{scene.port}" in result.output
     assert '+    "headroom": {' in result.output
     assert not scene.claude_json.exists()
+
+
+def test_an_agent_that_cannot_be_executed_is_reported_and_everything_restored(scene, tmp_path):
+    broken = tmp_path / "not-a-program"
+    broken.write_bytes(b"\x00\x01 no shebang, no binary format")
+    broken.chmod(0o755)
+
+    with pytest.raises(HeadroomMcpError, match=r"Could not start .*not-a-program.*--agent-path"):
+        scene.run("claude", agent_path=str(broken))
+
+    assert not scene.claude_json.exists()
+    assert not answers_livez(scene.port)
+
+
+def test_a_base_url_the_user_had_set_is_named_when_the_proxy_takes_its_place(scene, monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "https://gateway.corp.example")
+
+    assert scene.run("claude") == 0
+
+    assert scene.seen()["env"]["ANTHROPIC_BASE_URL"] == f"http://127.0.0.1:{scene.port}"
+    note = next(m for m in scene.messages if "gateway.corp.example" in m)
+    assert "HEADROOM_MCP_ANTHROPIC_UPSTREAM" in note
+    assert os.environ["ANTHROPIC_BASE_URL"] == "https://gateway.corp.example"

@@ -43,6 +43,7 @@ def env(tmp_path, isolated_home):
         "HEADROOM_MCP_HOME": str(isolated_home),
         "HEADROOM_MCP_PROXY_COMMAND": json.dumps(fake_proxy_command(tmp_path)),
         "FAKE_AGENT_MODE": "wait",
+        "FAKE_AGENT_WATCH": str(home / ".codex" / "config.toml"),
         "OPENAI_API_KEY": "sk-test-not-a-real-key",
     }
     for name in ("CODEX_HOME", "CLAUDE_CONFIG_DIR", "ANTHROPIC_BASE_URL"):
@@ -185,4 +186,4 @@ def test_the_next_wrap_cleans_up_after_a_killed_one(env, processes, tmp_path):
     assert b"did not exit cleanly" in again.stderr.read()
     assert config(env).read_bytes() == (DATA / "wrap" / "codex_config.toml").read_bytes()
     assert not answers_livez(port)
-    assert seen["env"]["PATH"] == env["PATH"]
+    assert seen["files"][str(config(env))].count(codex_config.BEGIN) == 1

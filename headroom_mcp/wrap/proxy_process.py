@@ -78,14 +78,28 @@ def start_proxy(
                 "Check that headroom-mcp is installed in this Python, or start "
                 f"`headroom-mcp proxy --port {port}` yourself and wrap again."
             ) from None
+    try:
+        _wait_until_live(process, port, command, log_path, timeout)
+    except BaseException:
+        # Also on a signal during the wait: a proxy nobody recorded must not outlive us.
+        stop_child(process)
+        raise
+    return process
+
+
+def _wait_until_live(
+    process: subprocess.Popen[bytes],
+    port: int,
+    command: Sequence[str],
+    log_path: Path,
+    timeout: float,
+) -> None:
     deadline = time.monotonic() + timeout
     while True:
-        state = livez(port)
-        if state == "ok":
-            return process
+        if livez(port) == "ok":
+            return
         if process.poll() is not None or time.monotonic() > deadline:
             stopped = process.poll() is not None
-            stop_child(process)
             reason = (
                 f"exited with code {process.returncode}"
                 if stopped

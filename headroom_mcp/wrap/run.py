@@ -189,6 +189,8 @@ def wrap(
                     "to the proxy (env_key), so Codex will ask for it."
                 )
             agent_env = {**env, **spec.environment(request.port)}
+            for message in _overridden(env, agent_env):
+                say(message)
             return signals.run([executable, *request.args], agent_env)
         except Interrupted as stop:
             say(f"Stopped by {stop}; restoring.")
@@ -213,8 +215,8 @@ def _set_up(
     with state.lock():
         for message in _reap(state, spec.name):
             say(message)
-        state.add_session(Session(pid, spec.name, request.port))
         held.session = True
+        state.add_session(Session(pid, spec.name, request.port))
         _ensure_proxy(request, state, pid, held, env, say)
         return _edit_config(spec, request.port, state, pid, held, env, say)
 
@@ -258,7 +260,7 @@ def _edit_config(
     path = (claude_config if spec.mcp == "claude-json" else codex_config).config_path(env)
     record = state.edit(edit_id(spec.name, path))
     if record is not None and record.live_holders():
-        if record.port != port:
+        if spec.mcp == "codex-toml" and record.port != port:
             raise ConfigError(
                 f"{spec.name} is already wrapped on port {record.port} (wrap pid "
                 f"{record.live_holders()[0]}), and {path} can point at one port only. Run "
@@ -273,10 +275,22 @@ def _edit_config(
         say(f"headroom-mcp: {note}")
     if edit is None:
         return None
+    held.records.append(edit_id(spec.name, path))  # before the write: a signal may land in it
     apply_edit(state, edit, pid)
-    held.records.append(edit_id(spec.name, path))
     say(f"headroom-mcp: {edit.summary} in {edit.path}; restored when {spec.name} exits.")
     return server_entry() if edit.registers_mcp else None
+
+
+def _overridden(env: Mapping[str, str], agent_env: Mapping[str, str]) -> list[str]:
+    """Say so when the agent had a base URL of its own: requests now go to the proxy, which
+    forwards to its own upstream, not to that URL."""
+    return [
+        f"headroom-mcp: {name} was {env[name]}; the agent now uses {agent_env[name]}, and the "
+        "proxy forwards to its upstream (HEADROOM_MCP_ANTHROPIC_UPSTREAM / "
+        "HEADROOM_MCP_OPENAI_UPSTREAM when it starts)."
+        for name in sorted(agent_env)
+        if env.get(name) and env[name] != agent_env[name]
+    ]
 
 
 def _probe(entry: dict[str, Any], prober: Prober, say: Say) -> None:

@@ -24,6 +24,8 @@ from collections.abc import Mapping, Sequence
 from types import FrameType, TracebackType
 from typing import Any, Literal
 
+from headroom_mcp.errors import HeadroomMcpError
+
 AGENT_STOP_GRACE_SECONDS = 10.0
 HANDLED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _STOPPING = (signal.SIGTERM, signal.SIGHUP)
@@ -96,7 +98,13 @@ class SignalForwarder:
         """Run the agent to its end and return its exit status (see `exit_status`)."""
         if self.received is not None:
             raise Interrupted(self.received)
-        self._child = subprocess.Popen(list(argv), env=dict(env))
+        try:
+            self._child = subprocess.Popen(list(argv), env=dict(env))
+        except OSError as exc:
+            raise HeadroomMcpError(
+                f"Could not start {argv[0]}: {exc.strerror or exc}. Check that it is an "
+                "executable for this system, or give another with --agent-path."
+            ) from None
         self.phase = "running"
         try:
             return exit_status(self._wait(self._child))
