@@ -45,8 +45,8 @@ def wrap(
 
     Example: headroom-mcp wrap claude -- --continue
     """
-    from headroom_mcp.wrap.run import WrapRequest
-    from headroom_mcp.wrap.run import dry_run as plan_text
+    from headroom_mcp.wrap.plan import dry_run as plan_text
+    from headroom_mcp.wrap.request import WrapRequest
     from headroom_mcp.wrap.run import wrap as run_wrapped
 
     request = WrapRequest(agent, agent_args, port, agent_path, probe=not no_probe)

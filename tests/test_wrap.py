@@ -20,7 +20,9 @@ from headroom_mcp.cli import cli
 from headroom_mcp.errors import ConfigError, HeadroomMcpError
 from headroom_mcp.probe import ProbeResult
 from headroom_mcp.wrap import codex_config
-from headroom_mcp.wrap.run import WrapRequest, state_for, wrap
+from headroom_mcp.wrap.plan import state_for
+from headroom_mcp.wrap.request import WrapRequest
+from headroom_mcp.wrap.run import wrap
 from tests.conftest import DATA
 from tests.wrap_fakes import (
     agent_record,
@@ -212,7 +214,7 @@ def test_a_proxy_already_listening_is_used_and_left_running(scene, monkeypatch, 
         theirs.wait(timeout=10)
 
 
-def test_stale_wrapper_pids_do_not_keep_a_started_proxy_running(scene):
+def test_stale_wrapper_pids_do_not_keep_a_started_proxy_running(scene, monkeypatch, tmp_path):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)  # fmt: skip
     sessions = state_for().root / "sessions"
@@ -220,8 +222,12 @@ def test_stale_wrapper_pids_do_not_keep_a_started_proxy_running(scene):
     stale = {"pid": int(dead.stdout), "agent": "claude", "port": scene.port}
     (sessions / f"{dead.stdout.strip()}.json").write_text(json.dumps(stale))
 
-    assert scene.run("aider") == 0
+    failing = [sys.executable, "-c", "raise SystemExit('the parameter wins over the variable')"]
+    monkeypatch.setenv("HEADROOM_MCP_PROXY_COMMAND", json.dumps(failing))
 
+    assert scene.run("aider", proxy_command=fake_proxy_command(tmp_path)) == 0
+
+    assert any("started the proxy" in m for m in scene.messages)
     assert not answers_livez(scene.port)
     assert list(sessions.iterdir()) == []
 
@@ -316,3 +322,9 @@ def test_a_base_url_the_user_had_set_is_named_when_the_proxy_takes_its_place(sce
     note = next(m for m in scene.messages if "gateway.corp.example" in m)
     assert "HEADROOM_MCP_ANTHROPIC_UPSTREAM" in note
     assert os.environ["ANTHROPIC_BASE_URL"] == "https://gateway.corp.example"
+
+
+def test_a_proxy_command_variable_that_is_not_a_json_list_says_how_to_write_it(scene, monkeypatch):
+    monkeypatch.setenv("HEADROOM_MCP_PROXY_COMMAND", "headroom-mcp proxy --port {port}")
+    with pytest.raises(ConfigError, match=r'is not a JSON list of strings. Give one like \["'):
+        scene.run("aider")

@@ -8,5 +8,7 @@ server registered, and put every file back when the agent exits.
     state.py          what is changed and who is running, under the headroom home (for unwrap)
     proxy_process.py  find a listening proxy, start one, stop it when the last wrapper leaves
     signals.py        forward SIGINT/SIGTERM/SIGHUP to the agent, bounded stop
-    run.py            the order of it all: plan, dry run, wrap, unwrap
+    request.py        WrapRequest: what the user asked for
+    plan.py           the edit an agent needs, and the dry-run text, without changing anything
+    run.py            the order of it all: wrap, and unwrap after a killed wrapper
 """

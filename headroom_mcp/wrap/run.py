@@ -8,30 +8,22 @@ last one out restores them, and `unwrap` can finish the job for a wrapper that w
 
 from __future__ import annotations
 
-import difflib
 import os
 import subprocess
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from headroom_mcp.config import load_settings, proxy_command_from_env
 from headroom_mcp.errors import ConfigError, HeadroomMcpError
-from headroom_mcp.install import masked as masked_json
 from headroom_mcp.install import server_entry
 from headroom_mcp.probe import ProbeResult, probe_entry
-from headroom_mcp.proxy.config import DEFAULT_PORT
 from headroom_mcp.wrap import claude_config, codex_config
 from headroom_mcp.wrap.agents import AgentSpec, agent_spec, find_executable, proxy_url
-from headroom_mcp.wrap.edits import FileEdit, apply_edit, restore_edit
-from headroom_mcp.wrap.proxy_process import (
-    livez,
-    proxy_command,
-    start_proxy,
-    stop_child,
-    stop_pid,
-)
+from headroom_mcp.wrap.edits import apply_edit, restore_edit
+from headroom_mcp.wrap.plan import command_for, plan_edit, state_for
+from headroom_mcp.wrap.proxy_process import livez, start_proxy, stop_child, stop_pid
+from headroom_mcp.wrap.request import WrapRequest
 from headroom_mcp.wrap.signals import Interrupted, SignalForwarder
 from headroom_mcp.wrap.state import (
     EditRecord,
@@ -47,19 +39,6 @@ Say = Callable[[str], None]
 Prober = Callable[[dict[str, Any]], ProbeResult]
 
 
-@dataclass(frozen=True)
-class WrapRequest:
-    """What the user asked for. `proxy_command` None: HEADROOM_MCP_PROXY_COMMAND, else
-    `python -m headroom_mcp proxy --port PORT`; `{port}` in a given command is filled in."""
-
-    agent: str
-    args: tuple[str, ...] = ()
-    port: int = DEFAULT_PORT
-    agent_path: str | None = None
-    proxy_command: Sequence[str] | None = None
-    probe: bool = True
-
-
 @dataclass
 class _Held:
     """What this wrapper holds, for its cleanup."""
@@ -67,97 +46,6 @@ class _Held:
     session: bool = False
     records: list[str] = field(default_factory=list)
     proxy: subprocess.Popen[bytes] | None = None
-
-
-def state_for(env: Mapping[str, str] | None = None) -> WrapState:
-    return WrapState(load_settings(env).home / "wrap")
-
-
-def _command(request: WrapRequest, env: Mapping[str, str]) -> list[str]:
-    given = request.proxy_command
-    if given is None:
-        given = proxy_command_from_env(env)
-    return proxy_command(request.port, given)
-
-
-def plan_edit(
-    spec: AgentSpec, port: int, env: Mapping[str, str]
-) -> tuple[FileEdit | None, str | None]:
-    """The config edit this agent needs now, from the files as they are: (edit, note).
-    No edit for aider, or for Claude Code when a "headroom" server is registered already."""
-    entry = server_entry()
-    if spec.mcp == "claude-json":
-        path = claude_config.config_path(env)
-        before = path.read_bytes() if path.exists() else None
-        if before is not None and claude_config.registered(before.decode("utf-8", "replace")):
-            return None, f'{path} already registers an MCP server "headroom"; left as is.'
-        after = claude_config.with_entry(path, entry)
-        summary = 'MCP server "headroom" added'
-        return FileEdit(
-            spec.name, spec.mcp, path, before, after.encode(), port, summary, True
-        ), None
-    if spec.mcp == "codex-toml":
-        path = codex_config.config_path(env)
-        before = path.read_bytes() if path.exists() else None
-        try:
-            text = "" if before is None else before.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ConfigError(f"{path} is not UTF-8 text. Nothing was changed.") from None
-        mcp = None if codex_config.mcp_registered(text, path) else entry
-        after = codex_config.with_block(text, path, port, mcp)
-        what = "model provider headroom" + (" and MCP server headroom" if mcp else "")
-        edit = FileEdit(spec.name, spec.mcp, path, before, after.encode(), port, what, bool(mcp))
-        return edit, None
-    return None, None
-
-
-def dry_run(request: WrapRequest, env: Mapping[str, str] | None = None) -> str:
-    """Everything a wrap would do, as text (secret values masked); nothing is run or written."""
-    env = os.environ if env is None else env
-    spec = agent_spec(request.agent)
-    lines = [f"# headroom-mcp wrap {spec.name} --dry-run: nothing is started or written."]
-    try:
-        executable = find_executable(spec, request.agent_path, env.get("PATH"))
-        lines.append(f"Agent: {' '.join([executable, *request.args])}")
-    except ConfigError as exc:
-        lines.append(f"Agent: not found. {exc}")
-    url = proxy_url(request.port)
-    if livez(request.port) == "ok":
-        lines.append(f"Proxy: reuse the one answering on {url}/livez (never stopped by wrap).")
-    else:
-        command = " ".join(_command(request, env))
-        lines.append(f"Proxy: start `{command}`, wait for {url}/livez; stop it after the agent.")
-    lines.append("Environment of the agent only:")
-    variables = spec.environment(request.port)
-    lines += [f"  {k}={v}" for k, v in variables.items()] or ["  (nothing added)"]
-    live = [r for r in state_for(env).edits(spec.name) if r.live_holders()]
-    if live:
-        pids = ", ".join(str(p) for r in live for p in r.live_holders())
-        lines.append(f"Files: shared with the running wrap (pid {pids}); nothing new to edit.")
-        return "\n".join(lines) + "\n"
-    edit, note = plan_edit(spec, request.port, env)
-    if note:
-        lines.append(f"Files: {note}")
-    if edit is not None:
-        lines.append(f"Files (put back when the agent exits): {edit.path} ({edit.summary})")
-        lines.append(_diff(edit))
-    elif spec.mcp is None:
-        lines.append(f"Files: none ({spec.name} has no MCP client; the proxy alone compresses).")
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _diff(edit: FileEdit) -> str:
-    mask = codex_config.masked if edit.kind == "codex-toml" else masked_json
-    before = "" if edit.before is None else mask(edit.before.decode("utf-8", "replace"))
-    after = mask(edit.after.decode("utf-8"))
-    return "".join(
-        difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            f"{edit.path}" if edit.before is not None else "/dev/null",
-            f"{edit.path} (while wrapped)",
-        )
-    )
 
 
 def wrap(
@@ -240,7 +128,7 @@ def _ensure_proxy(
             f"Port {port} is taken by something that is not a headroom proxy ({url}/livez does "
             "not answer ok). Pick a free port with --port, or stop what listens there."
         )
-    command = _command(request, env)
+    command = command_for(request, env)
     held.proxy = start_proxy(port, command, state.proxy_log(port))
     state.save_proxy(ProxyRecord(port, held.proxy.pid, command, started_by=pid))
     say(f"headroom-mcp: started the proxy on {url} (log: {state.proxy_log(port)}).")
