@@ -1,5 +1,5 @@
 """The headroom-mcp command: serve, install, uninstall, doctor, compress, retrieve, search,
-read, run, forget, stats, learn.
+read, run, forget, stats, learn, and wrap/unwrap (cli_wrap.py).
 
 Each command parses its options, calls the library, and prints. Library errors become
 `Error: ...` on stderr with exit code 1 (usage errors exit 2, as click does). Every command
@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from headroom_mcp.cli_wrap import unwrap, wrap
 from headroom_mcp.errors import HeadroomMcpError
 
 
@@ -525,6 +526,10 @@ def learn(
         click.echo(f"Updated {path.relative_to(project)}")
     if not changes:
         click.echo(f"Nothing to change ({len(sessions)} sessions read).")
+
+
+cli.add_command(wrap)
+cli.add_command(unwrap)
 
 
 def main() -> None:

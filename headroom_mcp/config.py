@@ -6,6 +6,7 @@ docs/configuration.md (a test checks this). Defaults live in the constants below
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -55,6 +56,8 @@ ENV_VARS: dict[str, str] = {
     f"without a query ({DEFAULT_PAGE_TOKENS} tokens)",
     "HEADROOM_MCP_RETRIEVE_TOKENS": "default answer budget of headroom_retrieve with a query "
     f"({DEFAULT_RETRIEVE_TOKENS} tokens)",
+    "HEADROOM_MCP_PROXY_COMMAND": "JSON list: the command `wrap` starts the proxy with, {port} "
+    "filled in (default: this Python -m headroom_mcp proxy --port PORT)",
 }
 
 
@@ -161,3 +164,22 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
     if raw not in choices:
         raise ConfigError(f"{name}={raw!r} is not one of {', '.join(choices)}.")
     return raw
+
+
+def proxy_command_from_env(env: Mapping[str, str] | None = None) -> list[str] | None:
+    """HEADROOM_MCP_PROXY_COMMAND as an argv list (None when unset): what `wrap` runs to start
+    a proxy, for a proxy installed elsewhere or a stand-in in tests."""
+    env = os.environ if env is None else env
+    raw = env.get("HEADROOM_MCP_PROXY_COMMAND", "").strip()
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = None
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ConfigError(
+            f"HEADROOM_MCP_PROXY_COMMAND={raw!r} is not a JSON list of strings. Give one like "
+            '["headroom-mcp", "proxy", "--port", "{port}"], or unset it.'
+        )
+    return value

@@ -127,15 +127,17 @@ def masked(config_text: str) -> str:
             return {k: walk(v, k) for k, v in value.items()}
         if isinstance(value, list):
             return [walk(v, key) for v in value]
-        if (
-            isinstance(value, str)
-            and value
-            and (_SECRET_KEY_RE.search(key) or _SECRET_VALUE_RE.search(value))
-        ):
+        if isinstance(value, str) and secret_setting(key, value):
             return MASK
         return value
 
     return json.dumps(walk(config), indent=2) + "\n"
+
+
+def secret_setting(key: str, value: str) -> bool:
+    """Whether a setting looks secret by its name (token, api_key, ...) or its value (sk-...,
+    a URL with a password): such values are masked wherever a config is printed."""
+    return bool(value) and bool(_SECRET_KEY_RE.search(key) or _SECRET_VALUE_RE.search(value))
 
 
 def _backup(path: Path) -> Path:
