@@ -1,9 +1,9 @@
-"""The headroom-mcp command: serve, install, uninstall, doctor, compress, retrieve, search,
-read, run, forget, stats, learn.
+"""The headroom-mcp command: serve, proxy, install, uninstall, doctor, compress, retrieve,
+search, read, run, forget, stats, learn.
 
 Each command parses its options, calls the library, and prints. Library errors become
 `Error: ...` on stderr with exit code 1 (usage errors exit 2, as click does). Every command
-but `serve` is one-shot: it starts no embedding worker, so it never loads the model.
+but `serve` and `proxy` is one-shot: it starts no embedding worker, so it never loads the model.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from headroom_mcp.cli_proxy import proxy
 from headroom_mcp.errors import HeadroomMcpError
 
 
@@ -30,7 +31,7 @@ def _echo_json(value: Any) -> None:
     click.echo(json.dumps(asdict(value), indent=2, ensure_ascii=False))
 
 
-LONG_RUNNING = ("serve",)
+LONG_RUNNING = ("serve", "proxy")
 
 
 @click.group()
@@ -525,6 +526,9 @@ def learn(
         click.echo(f"Updated {path.relative_to(project)}")
     if not changes:
         click.echo(f"Nothing to change ({len(sessions)} sessions read).")
+
+
+cli.add_command(proxy)
 
 
 def main() -> None:
