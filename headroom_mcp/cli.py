@@ -1,9 +1,9 @@
-"""The headroom-mcp command: serve, install, uninstall, doctor, compress, retrieve, search,
-read, run, forget, stats, learn, and wrap/unwrap (cli_wrap.py).
+"""The headroom-mcp command: serve, proxy (cli_proxy.py), install, uninstall, doctor, compress,
+retrieve, search, read, run, forget, stats, learn, and wrap/unwrap (cli_wrap.py).
 
 Each command parses its options, calls the library, and prints. Library errors become
 `Error: ...` on stderr with exit code 1 (usage errors exit 2, as click does). Every command
-but `serve` is one-shot: it starts no embedding worker, so it never loads the model.
+but `serve` and `proxy` is one-shot: it starts no embedding worker, so it never loads the model.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from headroom_mcp.cli_proxy import proxy
 from headroom_mcp.cli_wrap import unwrap, wrap
 from headroom_mcp.errors import HeadroomMcpError
 
@@ -31,7 +32,7 @@ def _echo_json(value: Any) -> None:
     click.echo(json.dumps(asdict(value), indent=2, ensure_ascii=False))
 
 
-LONG_RUNNING = ("serve",)
+LONG_RUNNING = ("serve", "proxy")
 
 
 @click.group()
@@ -528,6 +529,7 @@ def learn(
         click.echo(f"Nothing to change ({len(sessions)} sessions read).")
 
 
+cli.add_command(proxy)
 cli.add_command(wrap)
 cli.add_command(unwrap)
 

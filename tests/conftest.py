@@ -24,6 +24,11 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "HEADROOM_MCP_TOKEN",
         "HEADROOM_MCP_MIN_TOKENS",
         "HEADROOM_MCP_MAX_CONTENT_BYTES",
+        "HEADROOM_MCP_TOKEN_FILE",
+        "HEADROOM_MCP_ANTHROPIC_UPSTREAM",
+        "HEADROOM_MCP_OPENAI_UPSTREAM",
+        "HEADROOM_MCP_PROXY_EXCLUDE",
+        "HEADROOM_MCP_PROXY_ERROR_KEEP_TOKENS",
     ):
         monkeypatch.delenv(name, raising=False)
     yield home

@@ -7,6 +7,7 @@ import pytest
 
 from headroom_mcp.cli import cli
 from headroom_mcp.config import ENV_VARS
+from headroom_mcp.proxy.config import PROXY_ENVIRONMENT
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -16,6 +17,13 @@ def test_every_environment_variable_is_documented():
     text = (DOCS / "configuration.md").read_text()
     for name in ENV_VARS:
         assert f"`{name}`" in text, name
+
+
+def test_every_proxy_variable_is_documented_with_the_others_and_in_the_proxy_guide():
+    for doc in ("configuration.md", "proxy.md"):
+        text = (DOCS / doc).read_text()
+        for name in PROXY_ENVIRONMENT:
+            assert f"`{name}`" in text, (doc, name)
 
 
 def test_configuration_reads_only_documented_variables():
