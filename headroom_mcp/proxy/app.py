@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import hmac
-import importlib
 import json
 import logging
 import time
@@ -95,9 +94,10 @@ def build_proxy_app(
             "HEADROOM_MCP_TOKEN_FILE or HEADROOM_MCP_TOKEN), or bind 127.0.0.1."
         )
     if rewriter is None:
-        # Imported by name: the rewriter (and the engines behind it) load only when a proxy
-        # is built, and this module type-checks on its own.
-        rewriter = importlib.import_module("headroom_mcp.proxy.rewrite").Rewriter(config)
+        # Imported here: the rewriter (and the engines behind it) load only when a proxy is built.
+        from headroom_mcp.proxy.rewrite import Rewriter
+
+        rewriter = Rewriter(config)
     proxy = Proxy(config, rewriter, transport)
     app = Starlette(
         routes=[
