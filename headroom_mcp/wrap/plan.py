@@ -24,11 +24,34 @@ def state_for(env: Mapping[str, str] | None = None) -> WrapState:
     return WrapState(load_settings(env).home / "wrap")
 
 
+# The agent's own base URL (a company gateway, say) becomes the upstream of a proxy wrap
+# starts, so wrapping never routes around it; HEADROOM_MCP_*_UPSTREAM still wins.
+_UPSTREAMS = (
+    ("--anthropic-upstream", "HEADROOM_MCP_ANTHROPIC_UPSTREAM", ("ANTHROPIC_BASE_URL",)),
+    ("--openai-upstream", "HEADROOM_MCP_OPENAI_UPSTREAM", ("OPENAI_BASE_URL", "OPENAI_API_BASE")),
+)
+
+
 def command_for(request: WrapRequest, env: Mapping[str, str]) -> list[str]:
     given = request.proxy_command
     if given is None:
         given = proxy_command_from_env(env)
-    return proxy_command(request.port, given)
+    command = proxy_command(request.port, given)
+    if given is None:
+        command += upstream_options(env, proxy_url(request.port))
+    return command
+
+
+def upstream_options(env: Mapping[str, str], own_url: str) -> list[str]:
+    """`--anthropic-upstream URL` / `--openai-upstream URL` for base URLs the user had set."""
+    options: list[str] = []
+    for option, ours, theirs in _UPSTREAMS:
+        if env.get(ours):
+            continue
+        url = next((env[name] for name in theirs if env.get(name)), None)
+        if url and not url.rstrip("/").startswith(own_url):
+            options += [option, url]
+    return options
 
 
 def plan_edit(

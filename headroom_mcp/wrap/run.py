@@ -171,11 +171,11 @@ def _edit_config(
 
 def _overridden(env: Mapping[str, str], agent_env: Mapping[str, str]) -> list[str]:
     """Say so when the agent had a base URL of its own: requests now go to the proxy, which
-    forwards to its own upstream, not to that URL."""
+    forwards them there when wrap starts it (a proxy already running keeps its upstream)."""
     return [
-        f"headroom-mcp: {name} was {env[name]}; the agent now uses {agent_env[name]}, and the "
-        "proxy forwards to its upstream (HEADROOM_MCP_ANTHROPIC_UPSTREAM / "
-        "HEADROOM_MCP_OPENAI_UPSTREAM when it starts)."
+        f"headroom-mcp: {name} was {env[name]}; the agent now uses {agent_env[name]}, and a "
+        "proxy started by wrap forwards there (HEADROOM_MCP_ANTHROPIC_UPSTREAM / "
+        "HEADROOM_MCP_OPENAI_UPSTREAM win when set; a proxy already running keeps its own)."
         for name in sorted(agent_env)
         if env.get(name) and env[name] != agent_env[name]
     ]
