@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, cut_long_line
+from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, cut_long_line, query_terms
 from headroom_mcp.engines.select_budget import fit, identifier_words, query_words, relevance
 from headroom_mcp.engines.text import compress_text
 from headroom_mcp.tokens import count_tokens, estimate_tokens
@@ -178,6 +178,9 @@ TEST_PATH_RE = re.compile(
     r"(^|/)(tests?|spec|__tests__|testdata)/|[._-](test|spec)\.\w+$|_test\.go$"
 )
 DEFAULT_BUDGET_SHARE = 0.15
+NAMED_FUNCTION = 50.0  # a hunk whose section heading names what the query names
+NAMED_IN_BODY = 10.0  # a hunk whose lines name it
+RARE_SHARE = 0.25  # a query word in more hunks than this is no name
 MIN_BUDGET_TOKENS = 10_000
 MAX_DEFAULT_BUDGET_TOKENS = 16_000
 
@@ -264,10 +267,28 @@ def _hunk_scores(
     by_path = relevance(paths, terms)
     by_body = relevance(bodies, terms)
     lowered = (query or "").lower()
+    tokens = [
+        ({w.lower() for w in _WORD_RE.findall(split_hunk_header(files[n].hunks[k][0])[1])},
+         {w.lower() for line in files[n].hunks[k][1:] for w in _WORD_RE.findall(line)})
+        for n, k in hunks
+    ]  # fmt: skip
+    # identifiers the query names whole (`LogAndApply`), rare among the hunks: not words of
+    # the question such as "change"
+    whole = {
+        t
+        for t in query_terms(query)
+        if len(t) >= 4
+        and 0 < sum(1 for head, body in tokens if t in head or t in body) <= RARE_SHARE * len(hunks)
+    }
     scores = []
     for i, (n, _) in enumerate(hunks):
         path = files[n].path
         score = 5 * by_path[i] + by_body[i]
+        head, body = tokens[i]
+        if whole & head:
+            score += NAMED_FUNCTION  # the hunk is inside the function the query names
+        elif whole & body:
+            score += NAMED_IN_BODY
         if path.lower() in lowered or PurePosixPath(path).name.lower() in lowered.split():
             score += 100.0  # the query names this file
         if TEST_PATH_RE.search(path):
