@@ -494,13 +494,23 @@ def outline_units(tree: Tree, functions: set[int]) -> list[tuple[int, int, Node]
     stack = [tree.root_node]
     while stack:
         node = stack.pop()
+        # what opens the block (a guard's name, `"C"`, a class's name and bases) is structure
+        heads = {
+            n.id
+            for f in ("name", "condition", "value")
+            if (n := node.child_by_field_name(f)) is not None
+        }
         for child in node.named_children:
+            if child.id in heads:
+                continue
             holds = (
                 any(child.start_byte <= f < child.end_byte for f in functions)
                 and child.start_byte not in functions
             )
             if child.type in TRANSPARENT_TYPES or holds:
-                stack.append(child)
+                body = child.child_by_field_name("body")
+                inside = child.type not in TRANSPARENT_TYPES and body is not None
+                stack.append(body if inside and body is not None else child)
             else:
                 out.append((child.start_point.row, end_row(child), child))
     return sorted(out, key=lambda u: u[0])
