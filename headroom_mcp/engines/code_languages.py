@@ -44,7 +44,7 @@ EXTENSIONS: dict[str, str] = {
     ".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "javascript",
     ".cjs": "javascript", ".jsx": "javascript", ".ts": "typescript", ".mts": "typescript",
     ".cts": "typescript", ".tsx": "tsx", ".go": "go", ".rs": "rust", ".java": "java",
-    ".c": "c", ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp",
+    ".c": "c", ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp",
     ".hh": "cpp", ".hxx": "cpp", ".cs": "csharp", ".rb": "ruby", ".php": "php", ".sh": "bash",
     ".bash": "bash", ".zsh": "bash",
 }  # fmt: skip
@@ -86,6 +86,7 @@ CLEAR_LEAD = 4  # a language whose signs outnumber the best-parsing one's this m
 
 
 def language_from_name(name: str | None) -> str | None:
+    """The language a file name says (`.h` says nothing: C or C++, the content decides)."""
     if not name:
         return None
     return EXTENSIONS.get(PurePath(name).suffix.lower())
