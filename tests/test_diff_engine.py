@@ -18,9 +18,13 @@ def changed(text):
 def test_every_changed_line_is_kept_in_order_when_the_diff_fits_the_budget():
     result = compress_diff(CONTENT, None, 100_000)
     assert changed(result.text) == changed(CONTENT)
-    assert result.text.startswith("[headroom: ")  # the file summary comes first
+    assert not result.text.startswith("[headroom")  # all shown: the diff names every file
     original = set(CONTENT.split("\n"))
-    assert all(line in original or line.startswith("[headroom") for line in result.text.split("\n"))
+    heads = {line.split(" @@")[0] + " @@" for line in original if line.startswith("@@ ")}
+    assert all(
+        line in original or line in heads or line.startswith("[headroom")
+        for line in result.text.split("\n")
+    )  # input lines, markers, and hunk headers without a heading shown just above
     assert count_tokens(result.text) < 0.85 * count_tokens(CONTENT)
 
 
@@ -37,6 +41,21 @@ def test_unchanged_context_is_trimmed_and_the_hunk_header_kept_whole():
     kept, trimmed = trim_hunk(hunk)
     assert kept == ["@@ -1,9 +1,9 @@ def f():", "-d", "+D"]
     assert trimmed == 6
+
+
+def test_a_run_of_hunks_in_one_function_shows_its_heading_once():
+    diff = (
+        "diff --git a/src/a.c b/src/a.c\n--- a/src/a.c\n+++ b/src/a.c\n"
+        "@@ -10,3 +10,3 @@ int run(void)\n-a();\n+b();\n"
+        "@@ -40,3 +40,3 @@ int run(void)\n-c();\n+d();\n"
+        "@@ -90,3 +90,3 @@ static void stop(void)\n-e();\n+f();\n"
+    )
+    lines = compress_diff(diff, None, None).text.splitlines()
+    assert lines[1:] == [
+        "@@ -10,3 +10,3 @@ int run(void)", "-a();", "+b();",
+        "@@ -40,3 +40,3 @@", "-c();", "+d();",
+        "@@ -90,3 +90,3 @@ static void stop(void)", "-e();", "+f();",
+    ]  # fmt: skip
 
 
 def test_lockfiles_collapse_to_a_stat_line():
@@ -67,7 +86,8 @@ def test_max_tokens_keeps_the_hunks_of_the_file_the_query_names():
     assert count_tokens(result.text) <= 6000
     assert "diff --git a/pip/_internal/commands/install.py" in result.text
     assert "+_IMPORT_AUDIT_HOOK_INSTALLED = False" in result.text
-    assert "pip/_internal/commands/__init__.py | +" in result.text  # in the summary
+    assert result.text.startswith("[headroom: ")  # hunks left out: the file summary first
+    assert "pip/_internal/commands/__init__.py +" in result.text  # in the summary
 
 
 @pytest.mark.parametrize("budget", [50, 300, 1000, 4000])

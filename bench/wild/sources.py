@@ -771,3 +771,73 @@ CASES += [
          notes=FALCO_NOTE + " This case: identity and RBAC events (namespaces, cluster roles and bindings, secrets, "
                "service accounts)."),
 ]
+
+# ---------------------------------------------------------------- issue #14: the query steers every engine
+LEVELDB = "78a352f47ed6c1e9d750545e9b242289185b87e1"        # google/leveldb
+RE2 = "972a15cedd008d846f1a39b2e88ce48d7f166cbd"            # google/re2
+LNAV14 = "bb0005f96c8dc486ee0b9005a4562be0ef61c878"         # tstack/lnav
+CASES += [
+    # search: the query names no file; needles are every hit whose line holds the query's words
+    dict(id="search-04", kind="search", repo="libuv/libuv", commit=LIBUV,
+         cmd=["grep", "-n", "uv_close(", LIBUV],
+         query="Where is uv_close used on peer and incoming connections?",
+         retrieve_query="uv_close peer incoming",
+         needles=[f"{LIBUV}:test/benchmark-multi-accept.c:142:  uv_close((uv_handle_t*) &ctx->peer_handle, ipc_close_cb);",
+                  f"{LIBUV}:test/test-pipe-sendmsg.c:100:    uv_close((uv_handle_t*) &incoming[i], close_cb);",
+                  f"{LIBUV}:test/test-poll-oob.c:64:  uv_close((uv_handle_t*) &peer_handle, NULL);",
+                  f"{LIBUV}:test/test-tcp-alloc-cb-fail.c:59:  uv_close((uv_handle_t*) &incoming, close_cb);",
+                  f"{LIBUV}:test/test-tcp-close-accept.c:66:    uv_close((uv_handle_t*) &tcp_incoming[pending_incoming], close_cb);",
+                  f"{LIBUV}:test/test-tcp-close-accept.c:102:      uv_close((uv_handle_t*) &tcp_incoming[i], close_cb);",
+                  f"{LIBUV}:test/test-tcp-oob.c:53:  uv_close((uv_handle_t*) &peer_handle, NULL);",
+                  f"{LIBUV}:test/test-tcp-try-write-error.c:69:  uv_close((uv_handle_t*) &incoming, incoming_close_cb);",
+                  f"{LIBUV}:test/test-tcp-unexpected-read.c:46:  uv_close((uv_handle_t*) &peer_handle, NULL);",
+                  f"{LIBUV}:test/test-tcp-write-in-a-row.c:55:    uv_close((uv_handle_t*) &incoming, close_cb);",
+                  f"{LIBUV}:test/test-tcp-write-queue-order.c:52:  uv_close((uv_handle_t*) &incoming, close_cb);",
+                  f"{LIBUV}:test/test-tcp-write-to-half-open-connection.c:83:    uv_close((uv_handle_t*)&tcp_peer, NULL);"],
+         notes="git grep output (492 hits in 168 files, ~24k tokens); the query names no file. Needles: every hit "
+               "whose line holds a word of the query other than the grepped name (peer, incoming: 12 hits, "
+               "several with the same text in other files)"),
+    dict(id="search-05", kind="search", repo="google/leveldb", commit=LEVELDB,
+         cmd=["grep", "-n", "Status::", LEVELDB],
+         query="Which errors report corrupt snappy or zstd compression?",
+         retrieve_query="snappy zstd corrupted compressed block",
+         needles=[f"{LEVELDB}:table/format.cc:124:        return Status::Corruption(\"corrupted snappy compressed block length\");",
+                  f"{LEVELDB}:table/format.cc:130:        return Status::Corruption(\"corrupted snappy compressed block contents\");",
+                  f"{LEVELDB}:table/format.cc:142:        return Status::Corruption(\"corrupted zstd compressed block length\");",
+                  f"{LEVELDB}:table/format.cc:148:        return Status::Corruption(\"corrupted zstd compressed block contents\");",
+                  f"{LEVELDB}:db/log_reader.cc:179:  ReportDrop(bytes, Status::Corruption(reason));"],
+         notes="git grep output (187 hits in 29 files, ~8k tokens); the query names no file. Needles: every hit "
+               "whose line holds a word of the query other than the grepped name (snappy, zstd; `ReportDrop` "
+               "holds `report`)"),
+    # C++ headers: include guards, namespaces, extern "C"; query names a declaration
+    dict(id="code-08", kind="code", repo="google/re2", commit=RE2, path="re2/re2.h",
+         query="What is the signature of RE2::GlobalReplace?", retrieve_query="RE2::GlobalReplace declaration",
+         needles=["static int GlobalReplace(std::string* str,",
+                  "// Like Replace(), except replaces successive non-overlapping occurrences",
+                  "#ifndef RE2_RE2_H_"],
+         notes="C++ header with include guard RE2_RE2_H_ and namespaces re2, re2_internal, hooks; needles: the "
+               "declaration asked for, its doc comment, the guard"),
+    dict(id="code-09", kind="code", repo="google/leveldb", commit=LEVELDB, path="include/leveldb/env.h",
+         query="What are the parameters of NewRandomAccessFile?", retrieve_query="NewRandomAccessFile declaration",
+         needles=["virtual Status NewRandomAccessFile(const std::string& fname,",
+                  "RandomAccessFile** result) = 0;"],
+         notes="C++ header with include guard STORAGE_LEVELDB_INCLUDE_ENV_H_, namespace leveldb and an export "
+               "macro between `class` and the name (class LEVELDB_EXPORT Env); needles: the declaration asked for"),
+    dict(id="code-10", kind="code", repo="tstack/lnav", commit=LNAV14, path="src/logfile_sub_source.hh",
+         query="What is the declaration of text_value_for_line?", retrieve_query="text_value_for_line declaration",
+         needles=["line_info text_value_for_line(textview_curses& tc,", "#ifndef logfile_sub_source_hh",
+                  "extern \"C\""],
+         notes="C++ header with include guard logfile_sub_source_hh and an extern \"C\" block; needles: the "
+               "declaration asked for, the guard, the extern \"C\" line"),
+    # multi-commit git log -p, query naming a function
+    dict(id="diff-03", kind="diff", repo="google/leveldb", commit=LEVELDB,
+         cmd=["log", "-p", "-n", "120", LEVELDB],
+         query="How did VersionSet::LogAndApply change?", retrieve_query="changes to VersionSet::LogAndApply",
+         needles=["-    mu->unlock();", "+    mu->Unlock();", "-    mu->lock();", "+    mu->Lock();",
+                  "-    mu->Unlock();", "+    mu->unlock();", "-    mu->Lock();", "+    mu->lock();",
+                  "-    edit->SetNextFile(next_file_number_);",
+                  "-      env_->DeleteFile(new_manifest_file);", "+      env_->RemoveFile(new_manifest_file);"],
+         notes="git log -p of 120 commits (~94k tokens); four commits touch VersionSet::LogAndApply (hunk headings "
+               "name it). Needles: its changed lines in each of them (the lock/unlock lines recur in other "
+               "functions of the first two commits)"),
+]

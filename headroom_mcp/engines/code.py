@@ -48,6 +48,12 @@ MAX_ERROR_SHARE = 0.3
 NAME_MATCH = 10.0
 PARTIAL_NAME_MATCH = 4.0
 MAX_BODY_ONLY_MATCHES = 2
+BODY_ONLY_SHARE = 0.1  # a body-only match longer than this share of the file stays folded
+QUESTION_WORDS = frozenset(
+    """work works working handle handles handled signature declaration declared definition
+    defined parameters parameter arguments argument implemented implementation called
+    used""".split()
+)  # words of the question, not names, once another word names a symbol
 DEFAULT_UNFOLD_SHARE = 0.4  # without max_tokens, unfolded bodies stay under this share of lines
 _TRIVIAL_COMMENT = re.compile(r"^\s*(/\*\*?|\*/|///?|#|--|\*)\s*$")
 _WORD = re.compile(r"[A-Za-z0-9_]+")
@@ -288,6 +294,42 @@ def _documents(comment: Node) -> str | None:
     return "declaration"
 
 
+_QUALIFIER_RE = re.compile(r"([A-Za-z_]\w*)(?:::|\.|->)(?=[A-Za-z_])")
+
+
+def qualifier_words(query: str | None) -> set[str]:
+    """Words the query uses as qualifiers (`RE2` in `RE2::GlobalReplace`, `self` in
+    `self.run`): they say where the named thing lives, they do not name it."""
+    return {m.lower() for m in _QUALIFIER_RE.findall(query or "")}
+
+
+def own_name(name: str) -> str:
+    """A symbol's own name without its qualifiers (`RE2::Hex` gives `Hex`)."""
+    return re.split(r"::|\.", name)[-1] if name else name
+
+
+def names_a_declaration(tree: Tree, query: str | None) -> bool:
+    """Whether a word of the query (not a qualifier) is the exact name of a function declared
+    without a body (a prototype, a method of a class declaration): a question about a header's
+    API, answered by one declaration and its doc comment."""
+    naming = {t for t in query_terms(query) if len(t) >= 3} - qualifier_words(query)
+    if not naming:
+        return False
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "function_definition" or node.type in FUNCTION_TYPES:
+            continue
+        if node.type == "function_declarator":
+            target = node.child_by_field_name("declarator")
+            text = target.text if target is not None else None
+            if text and own_name(text.decode("utf-8", "replace")).lower() in naming:
+                return True
+            continue
+        stack += node.named_children
+    return False
+
+
 def score_symbols(symbols: list[Symbol], lines: list[str], query: str | None) -> None:
     terms = query_terms(query)
     if not terms:
@@ -298,12 +340,17 @@ def score_symbols(symbols: list[Symbol], lines: list[str], query: str | None) ->
     ]
     df = Counter(t for body in bodies for t in terms if body[t])
     n = len(symbols) or 1
+    qualifiers = qualifier_words(query)
+    naming = [t for t in terms if t not in qualifiers]
+    names = {own_name(s.name).lower().strip("_") for s in symbols}
+    if any(t.strip("_") in names for t in naming if t not in QUESTION_WORDS):
+        naming = [t for t in naming if t not in QUESTION_WORDS]  # "how does f work?"
     for symbol, body in zip(symbols, bodies, strict=True):
-        name = symbol.name.lower()
+        name = own_name(symbol.name).lower()
         name_words = set(_WORD.findall(name.replace("_", " "))) | {name, name.strip("_")}
-        if any(t in name_words or t == name.strip("_") for t in terms):
+        if any(t in name_words or t == name.strip("_") for t in naming):
             symbol.score = NAME_MATCH
-        elif any(len(t) >= 4 and t in name for t in terms):
+        elif any(len(t) >= 4 and t in name for t in naming):
             symbol.score = PARTIAL_NAME_MATCH
         body_score = sum(math.log(1 + n / df[t]) * min(body[t], 3) for t in terms if body[t])
         symbol.score += body_score / 10
@@ -313,7 +360,11 @@ def choose_open(symbols: list[Symbol], total_lines: int) -> list[Symbol]:
     """Symbols to show whole: name matches first, then the best body-only matches."""
     ranked = sorted((s for s in symbols if s.score > 0), key=lambda s: (-s.score, s.start))
     named = [s for s in ranked if s.score >= PARTIAL_NAME_MATCH]
-    body_only = [s for s in ranked if s.score < PARTIAL_NAME_MATCH][:MAX_BODY_ONLY_MATCHES]
+    body_only = [
+        s
+        for s in ranked
+        if s.score < PARTIAL_NAME_MATCH and s.end - s.start < BODY_ONLY_SHARE * total_lines
+    ][:MAX_BODY_ONLY_MATCHES]  # a long function that merely mentions the query stays folded
     chosen: list[Symbol] = []
     lines_used = 0
     for symbol in [*named, *body_only]:
@@ -389,13 +440,24 @@ def compress_code(
     score_symbols(outline.symbols, lines, query)
     opened = choose_open(outline.symbols, len(lines))
     transforms = [f"code:{language}:{len(outline.symbols)} symbols"]
-    limit = budget if budget is not None else default_budget(content)
+    declared = budget is None and names_a_declaration(tree, query)
+    share = NAMED_BUDGET_SHARE if declared else DEFAULT_BUDGET_SHARE
+    limit = budget if budget is not None else default_budget(content, share)
     folds = _folds(outline, opened)
     text, folded = render(lines, folds)
     if count_tokens(text) > limit:
-        ranked, ranked_folded = _ranked_outline(lines, tree, outline, opened, folds, query, limit)
-        if budget is not None or (not opened and ranked_folded < len(lines) - 1):
-            text, folded = ranked, ranked_folded  # a default budget never folds opened bodies
+        if budget is None:  # a default budget never folds opened bodies: it makes room
+            limit = max(limit, _opened_cost(lines, opened) + FOLD_MARKER_TOKENS * 8)
+        ranked_folds = _ranked_outline(lines, tree, outline, opened, folds, query, limit)
+        if ranked_folds is None:
+            ranked_folds, ranked_text, ranked_folded = [(0, len(lines) - 1)], "", len(lines)
+        else:
+            ranked_text, ranked_folded = render(lines, ranked_folds)
+        keeps_opened = ranked_folded < len(lines) - 1 and not any(
+            a <= s.end and s.start <= b for a, b in ranked_folds for s in opened if b > a
+        )
+        if budget is not None or (keeps_opened and (declared or not opened)):
+            text, folded = ranked_text, ranked_folded
             transforms.append("code:ranked")
     if opened:
         transforms.append(f"code:opened:{len(opened)}")
@@ -403,17 +465,25 @@ def compress_code(
     return EngineResult(text, tuple(transforms), omitted)
 
 
+def _opened_cost(lines: list[str], opened: list[Symbol]) -> int:
+    rows = {r for s in opened for r in range(s.start, s.end + 1)}
+    return sum(count_tokens(lines[r]) + 1 for r in rows)
+
+
 DEFAULT_BUDGET_SHARE = 0.4
+NAMED_BUDGET_SHARE = 0.2  # the query names a function the file declares without a body
 MIN_BUDGET_TOKENS = 1000
 MAX_DEFAULT_BUDGET_TOKENS = 8000
 FOLD_MARKER_TOKENS = 12
 STRUCTURE = 500.0  # rows that hold the units together (`#ifndef X_H`, `class A {`, `}`)
 OPENED = 1000.0
+DOC_BELOW = 0.5  # a doc comment ranks just after the item it documents
 
 
-def default_budget(content: str) -> int:
-    """40% of the input's tokens, at least 1,000 and at most 8,000."""
-    share = int(estimate_tokens(content) * DEFAULT_BUDGET_SHARE)
+def default_budget(content: str, share_of_input: float = DEFAULT_BUDGET_SHARE) -> int:
+    """40% of the input's tokens (20% when the query names a function it declares without a
+    body), at least 1,000 and at most 8,000."""
+    share = int(estimate_tokens(content) * share_of_input)
     return max(MIN_BUDGET_TOKENS, min(MAX_DEFAULT_BUDGET_TOKENS, share))
 
 
@@ -424,13 +494,23 @@ def outline_units(tree: Tree, functions: set[int]) -> list[tuple[int, int, Node]
     stack = [tree.root_node]
     while stack:
         node = stack.pop()
+        # what opens the block (a guard's name, `"C"`, a class's name and bases) is structure
+        heads = {
+            n.id
+            for f in ("name", "condition", "value")
+            if (n := node.child_by_field_name(f)) is not None
+        }
         for child in node.named_children:
+            if child.id in heads:
+                continue
             holds = (
                 any(child.start_byte <= f < child.end_byte for f in functions)
                 and child.start_byte not in functions
             )
             if child.type in TRANSPARENT_TYPES or holds:
-                stack.append(child)
+                body = child.child_by_field_name("body")
+                inside = child.type not in TRANSPARENT_TYPES and body is not None
+                stack.append(body if inside and body is not None else child)
             else:
                 out.append((child.start_point.row, end_row(child), child))
     return sorted(out, key=lambda u: u[0])
@@ -444,9 +524,10 @@ def _ranked_outline(
     folds: list[tuple[int, int]],
     query: str | None,
     budget: int,
-) -> tuple[str, int]:
+) -> list[tuple[int, int]] | None:
     """Rank the outline's items (opened symbols, then items matching the query, then
-    declarations, then comments) and fold the ones the budget leaves out."""
+    declarations, then comments); the folds that leave out what the budget cannot hold, or
+    None when not even one marker fits (the caller shows nothing)."""
     starts = {s.start for s in outline.symbols}
     functions = {n.start_byte for n in _walk_functions(tree, starts)}
     units = outline_units(tree, functions)
@@ -484,6 +565,11 @@ def _ranked_outline(
         elif "comment" not in node.type:
             score += 1.0
         scores.append(score)
+    for n in range(len(units) - 2, -1, -1):  # a comment right above a wanted item documents it
+        documented = scores[n + 1] - DOC_BELOW
+        above = units[n][1] + 1 == units[n + 1][0]
+        if documented > 1.0 and above and "comment" in units[n][2].type:
+            scores[n] = max(scores[n], documented)
     covered = [False] * len(lines)
     for first, last, _ in units:
         for r in range(first, last + 1):
@@ -504,9 +590,13 @@ def _ranked_outline(
                 out[-1] = (out[-1][0], last)  # neighbours folded into one marker
             else:
                 out.append((first, last))
-        merged = sorted(out)
-        inner = [f for f in folds if not any(a <= f[0] <= b for a, b in merged)]
-        return [*merged, *inner]
+        union: list[tuple[int, int]] = []  # an outline fold that overlaps one grows with it
+        for first, last in sorted([*out, *folds]):
+            if union and first <= union[-1][1]:
+                union[-1] = (union[-1][0], max(union[-1][1], last))
+            else:
+                union.append((first, last))
+        return union
 
     chosen, text = fit(
         ranked,
@@ -516,9 +606,9 @@ def _ranked_outline(
         floor=glue + FOLD_MARKER_TOKENS * 4,
     )
     if count_tokens(text) > budget:  # not even the structure fits: one marker, or nothing
-        text, folded = render(lines, [(0, len(lines) - 1)])
-        return (text, folded) if count_tokens(text) <= budget else ("", len(lines))
-    return text, render(lines, folds_for(chosen))[1]
+        whole = [(0, len(lines) - 1)]
+        return whole if count_tokens(render(lines, whole)[0]) <= budget else None
+    return folds_for(chosen)
 
 
 def _name_text(node: Node) -> str:

@@ -44,7 +44,7 @@ EXTENSIONS: dict[str, str] = {
     ".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "javascript",
     ".cjs": "javascript", ".jsx": "javascript", ".ts": "typescript", ".mts": "typescript",
     ".cts": "typescript", ".tsx": "tsx", ".go": "go", ".rs": "rust", ".java": "java",
-    ".c": "c", ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp",
+    ".c": "c", ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp",
     ".hh": "cpp", ".hxx": "cpp", ".cs": "csharp", ".rb": "ruby", ".php": "php", ".sh": "bash",
     ".bash": "bash", ".zsh": "bash",
 }  # fmt: skip
@@ -86,6 +86,7 @@ CLEAR_LEAD = 4  # a language whose signs outnumber the best-parsing one's this m
 
 
 def language_from_name(name: str | None) -> str | None:
+    """The language a file name says (`.h` says nothing: C or C++, the content decides)."""
     if not name:
         return None
     return EXTENSIONS.get(PurePath(name).suffix.lower())
@@ -149,7 +150,24 @@ def parses_fairly(tree: Tree, language: str) -> bool:
     return language in MACRO_LANGUAGES and error_node_share(tree) <= MAX_ERROR_NODE_SHARE
 
 
+# `class LEVELDB_EXPORT Env {`: an export macro between the keyword and the name makes
+# tree-sitter read the class as a function whose body is the class body.
+_EXPORT_MACRO_RE = re.compile(
+    rb"^([ \t]*(?:template\s*<[^>\n]*>\s*)?(?:class|struct|union)[ \t]+)([A-Z][A-Z0-9_]{2,})"
+    rb"(?=[ \t]+[A-Za-z_]\w*[ \t]*(?:final\b|:|\{|$))",
+    re.MULTILINE,
+)
+
+
+def mask_export_macros(content: bytes) -> bytes:
+    """C++ with `class EXPORT_MACRO Name` blanked to spaces: same bytes, rows and columns, so
+    every node still points at the original text."""
+    return _EXPORT_MACRO_RE.sub(lambda m: m.group(1) + b" " * len(m.group(2)), content)
+
+
 def parse(content: bytes, language: str) -> Tree:
+    if language == "cpp":
+        content = mask_export_macros(content)
     return parser_for(language).parse(content)
 
 

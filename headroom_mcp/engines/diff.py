@@ -1,8 +1,9 @@
 """Diff engine: unified diffs, `git show` and `git log -p`, every shown line an input line.
 
-Each commit's header and message come first, then a one-line file summary
-(`path | +added -removed`, renames, binary), then its files: the `diff --git` line (plus mode,
-rename and binary lines; index/---/+++ go), whole hunk headers and every changed line;
+Each commit's header and message come first, then (when some of its hunks are left out) a
+one-line file summary (`path +added -removed`, renames, binary), then its files: the
+`diff --git` line (plus mode, rename and binary lines; index/---/+++ go), hunk headers (a
+section heading once per run of hunks under it) and every changed line;
 unchanged context is dropped (the hunk header's ranges locate each change). Lockfiles,
 generated, vendored and minified files collapse to a one-line stat. A diff over the budget
 (`max_tokens`, else `default_budget`: 15% of the input, 10k-16k tokens, so small diffs keep
@@ -17,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, cut_long_line
+from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, cut_long_line, query_terms
 from headroom_mcp.engines.select_budget import fit, identifier_words, query_words, relevance
 from headroom_mcp.engines.text import compress_text
 from headroom_mcp.tokens import count_tokens, estimate_tokens
@@ -142,6 +143,15 @@ def trim_hunk(hunk: list[str]) -> tuple[list[str], int]:
     return out, trimmed
 
 
+def split_hunk_header(line: str) -> tuple[str, str]:
+    """A hunk header's ranges (`@@ -1,9 +1,9 @@`) and the section heading git adds after them
+    (the enclosing function or class), which a run of hunks in one function repeats."""
+    match = _HUNK_RE.match(line)
+    if match is None:
+        return line, ""
+    return match.group(0), line[match.end() :].strip()
+
+
 def _stat(f: FileDiff, reason: str) -> str:
     return (
         f"{MARKER_PREFIX}: {reason}: +{f.added} -{f.removed} lines in {len(f.hunks)} hunks "
@@ -159,7 +169,7 @@ def summary_line(files: list[FileDiff]) -> str:
             extra = f" (renamed from {old})"
         elif any(h.startswith(("Binary files", "GIT binary patch")) for h in f.header):
             extra = " (binary)"
-        parts.append(f"{f.path} | +{f.added} -{f.removed}{extra}")
+        parts.append(f"{f.path} +{f.added} -{f.removed}{extra}")
     noun = "file" if len(files) == 1 else "files"
     return f"{MARKER_PREFIX}: {len(files)} {noun}: {', '.join(parts)}]"
 
@@ -168,6 +178,9 @@ TEST_PATH_RE = re.compile(
     r"(^|/)(tests?|spec|__tests__|testdata)/|[._-](test|spec)\.\w+$|_test\.go$"
 )
 DEFAULT_BUDGET_SHARE = 0.15
+NAMED_FUNCTION = 50.0  # a hunk whose section heading names what the query names
+NAMED_IN_BODY = 10.0  # a hunk whose lines name it
+RARE_SHARE = 0.25  # a query word in more hunks than this is no name
 MIN_BUDGET_TOKENS = 10_000
 MAX_DEFAULT_BUDGET_TOKENS = 16_000
 
@@ -254,10 +267,28 @@ def _hunk_scores(
     by_path = relevance(paths, terms)
     by_body = relevance(bodies, terms)
     lowered = (query or "").lower()
+    tokens = [
+        ({w.lower() for w in _WORD_RE.findall(split_hunk_header(files[n].hunks[k][0])[1])},
+         {w.lower() for line in files[n].hunks[k][1:] for w in _WORD_RE.findall(line)})
+        for n, k in hunks
+    ]  # fmt: skip
+    # identifiers the query names whole (`LogAndApply`), rare among the hunks: not words of
+    # the question such as "change"
+    whole = {
+        t
+        for t in query_terms(query)
+        if len(t) >= 4
+        and 0 < sum(1 for head, body in tokens if t in head or t in body) <= RARE_SHARE * len(hunks)
+    }
     scores = []
     for i, (n, _) in enumerate(hunks):
         path = files[n].path
         score = 5 * by_path[i] + by_body[i]
+        head, body = tokens[i]
+        if whole & head:
+            score += NAMED_FUNCTION  # the hunk is inside the function the query names
+        elif whole & body:
+            score += NAMED_IN_BODY
         if path.lower() in lowered or PurePosixPath(path).name.lower() in lowered.split():
             score += 100.0  # the query names this file
         if TEST_PATH_RE.search(path):
@@ -293,7 +324,6 @@ def _render(
     out: list[str] = []
     trimmed = 0
     number = 0
-    pending: list[FileDiff] = []
     files_of: list[list[FileDiff]] = []
     group: list[FileDiff] = []
     for section in sections:  # the files after each preamble
@@ -303,16 +333,25 @@ def _render(
         elif section.file is not None:
             group.append(section.file)
     files_of.append(group)
+    number_of = {id(f): n for n, f in enumerate(f for g in files_of for f in g)}
+
+    def summary(group: list[FileDiff]) -> list[str]:
+        """The group's summary line, only when some of its hunks are not shown: then it is the
+        one place naming every file and its size; else the diff below says it all."""
+        partial = any(
+            (number_of[id(f)], k) in hidden
+            for f in group
+            if id(f) not in collapsed
+            for k in range(len(f.hunks))
+        )
+        return [summary_line(group)] if partial else []
+
     groups = iter(files_of)
-    pending = next(groups)
-    if pending:
-        out.append(summary_line(pending))
+    out += summary(next(groups))
     for section in sections:
         if section.lines is not None:
             out += _subject_only(section.lines) if subjects else section.lines
-            pending = next(groups)
-            if pending:
-                out.append(summary_line(pending))
+            out += summary(next(groups))
             continue
         f = section.file
         assert f is not None
@@ -326,10 +365,15 @@ def _render(
         if f.hunks and len(left) == len(f.hunks):
             out = out[: len(out) - len(f.header)]  # the summary line already names it
             continue
+        section_text = None
         for k, hunk in enumerate(f.hunks):
             if (n, k) in hidden:
                 continue
             kept, cut = trim_hunk(hunk)
+            ranges, heading = split_hunk_header(kept[0])
+            if heading and heading == section_text:
+                kept = [ranges, *kept[1:]]  # the heading shown above still holds
+            section_text = heading
             out += [cut_long_line(line) for line in kept]
             trimmed += cut
         if left:

@@ -99,10 +99,13 @@ def parse_hits(lines: list[str]) -> tuple[dict[str, FileHits], int]:
     return files, parsed
 
 
-def score_files(files: dict[str, FileHits], query: str | None) -> set[str]:
-    """Files whose path shares words with the query score high, rare words weighing most.
+def score_files(
+    files: dict[str, FileHits], query: str | None, pattern: frozenset[str] = frozenset()
+) -> set[str]:
+    """Files whose path shares words with the query score high, rare words weighing most;
+    the `pattern` words (in most hits: what was grepped for) name no file.
     Returns the query words that matched a path (they name a file, not a hit's text)."""
-    terms = query_words(query)
+    terms = [t for t in query_words(query) if t not in pattern]
     if not terms:
         return set()
     words = {p: {w.lower() for w in _PATH_WORD_RE.findall(p)} for p in files}
@@ -126,11 +129,13 @@ def score_files(files: dict[str, FileHits], query: str | None) -> set[str]:
 def rank_hits(files: dict[str, FileHits], query: str | None) -> tuple[list[Hit], int, int]:
     """Match hits, best first: query-matching texts, the named files, then round robin.
     Returns the ranking, how many matched the query's words and how many files it names."""
-    naming = score_files(files, query)
-    best = max((g.score for g in files.values()), default=0.0)
-    focus = {p for p, g in files.items() if best > 0 and g.score >= FOCUS_SHARE_OF_BEST * best}
     hits = [(g, h) for g in files.values() for h in g.hits if h.is_match]
     words = [identifier_words(h.text) for _, h in hits]
+    every = Counter(t for ws in words for t in query_words(query) if t in ws)
+    pattern = frozenset(t for t, n in every.items() if n > DISCRIMINATING_SHARE * len(hits))
+    naming = score_files(files, query, pattern)
+    best = max((g.score for g in files.values()), default=0.0)
+    focus = {p for p, g in files.items() if best > 0 and g.score >= FOCUS_SHARE_OF_BEST * best}
     terms = [t for t in query_words(query) if t not in naming and t not in QUESTION_WORDS]
     df = Counter(t for ws in words for t in terms if t in ws)
     telling = [t for t in terms if df[t] and df[t] <= DISCRIMINATING_SHARE * len(hits)]
@@ -151,11 +156,14 @@ def rank_hits(files: dict[str, FileHits], query: str | None) -> tuple[list[Hit],
     seen: dict[str, str] = {}
     first: list[Hit] = []
     repeats: list[Hit] = []
+    wanted = set(matched)
     for i in order:
         group, hit = hits[i]
         key = hit.text.strip()
-        # a line already chosen from another file, or too long to read, comes last
+        # a line already chosen from another file, or too long to read, comes last (unless
+        # the query asks for it: every hit holding its words is the answer)
         repeat = seen.get(key, group.path) != group.path and group.path not in focus
+        repeat = repeat and i not in wanted
         (repeats if repeat or len(hit.raw) > LINE_CHARS else first).append(hit)
         seen.setdefault(key, group.path)
     return [*first, *repeats], len(matched), len(focus)
