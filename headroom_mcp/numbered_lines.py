@@ -55,9 +55,9 @@ class Numbered:
     `first` is the number on the first numbered line, at row `first_row` (0-based), and
     `style` names the shape (a key of STYLES)."""
 
-    original: str
-    bare: str
-    prefixes: tuple[str, ...]
+    original: str = field(repr=False)
+    bare: str = field(repr=False)
+    prefixes: tuple[str, ...] = field(repr=False)
     first: int
     first_row: int
     style: str
@@ -335,21 +335,22 @@ def _place_blank_runs(shown: list[str], rows: Rows, placed: list[int | None]) ->
         while end + 1 < len(shown) and not shown[end + 1].strip():
             end += 1
         left = _edge_row(shown, placed, k - 1, before=True)
-        right = _edge_row(shown, placed, end + 1, before=False)
-        fits = left is not None and right is not None and right - left - 1 == end - k + 1
-        if fits and left is not None and right is not None and rows.all_blank(left + 1, right - 1):
-            for offset in range(end - k + 1):
-                placed[k + offset] = left + 1 + offset
+        right = _edge_row(shown, placed, end + 1, before=False, past_end=len(rows.lines))
+        between = None if left is None or right is None else (left + 1, right - 1)
+        if between and between[1] - between[0] == end - k and rows.all_blank(*between):
+            placed[k : end + 1] = range(between[0], between[1] + 1)
         k = end + 1
 
 
-def _edge_row(shown: list[str], placed: list[int | None], k: int, *, before: bool) -> int | None:
-    """The row just before (or after) a run of blank shown lines: the placed line's row, or
-    the last (first) row an omission marker stands for."""
+def _edge_row(
+    shown: list[str], placed: list[int | None], k: int, *, before: bool, past_end: int = 0
+) -> int | None:
+    """The row just before (or after) a run of blank shown lines: the placed line's row, the
+    last (first) row an omission marker stands for, or the edge of the text."""
     if k < 0:
         return -1
     if k >= len(shown):
-        return None
+        return past_end
     if placed[k] is not None:
         return placed[k]
     gap = omitted_rows(shown[k])
