@@ -2,6 +2,7 @@
 compressed as the content they number: the router and engines see the bare text, the model
 sees the shown lines with their own numbers, and retrieval returns the numbered original."""
 
+import random
 import re
 from collections import Counter
 
@@ -141,6 +142,29 @@ def test_a_line_that_occurs_many_times_gets_the_number_of_the_occurrence_shown()
     for engine_output in (with_markers, without_markers):
         numbers = assert_numbers_are_true(numbered.renumber(engine_output), lines)
         assert {r + 1 for r in rows} <= set(numbers)
+
+
+@pytest.mark.parametrize("relative", ["code/click_termui.py", "code/zlib.h", "logs/dpkg.log"])
+def test_with_the_engines_omission_markers_every_shown_row_keeps_its_own_number(relative):
+    """Runs of rows anywhere in a real file, shown the way the text engine shows them: each
+    non-blank row is matched to its own occurrence, however common its text."""
+    numbered = split_numbered(read_output(relative))
+    rows = numbered.bare.split("\n")
+    pick = random.Random(relative)
+    for _ in range(40):
+        keep = sorted(
+            {
+                row
+                for start in pick.sample(range(len(rows)), pick.randint(1, 12))
+                for row in range(start, min(len(rows), start + pick.randint(1, 8)))
+            }
+        )
+        shown, _ = render_lines(rows, keep)
+        renumbered = numbered.renumber(shown)
+        numbers = assert_numbers_are_true(renumbered, rows)
+        shown_rows = [n - 1 for n in numbers if rows[n - 1].strip()]
+        assert len(shown_rows) == len(set(shown_rows)) and shown_rows == sorted(shown_rows)
+        assert {k for k in keep if rows[k].strip()} <= set(shown_rows)
 
 
 def test_markers_are_shifted_to_the_numbers_the_model_saw_and_counts_are_not():
