@@ -130,13 +130,11 @@ class Numbered:
 
 def split_numbered(content: str) -> Numbered | None:
     """The content as bare text with its numbering, or None when it is not numbered lines."""
-    if _first_numbered(content[:HEAD_CHARS].split("\n")) is None:
-        return None  # the common case, decided without splitting a large content
-    lines = content.split("\n")
-    found = _first_numbered(lines)
+    found = _first_numbered(content[:HEAD_CHARS].split("\n"))
     if found is None:
-        return None
+        return None  # the common case, decided without splitting a large content
     first_row, style = found
+    lines = content.split("\n")
     pattern = STYLES[style]
     head = pattern.match(lines[first_row])
     assert head is not None
