@@ -7,6 +7,7 @@ out, so every hash we return can be retrieved; if storing fails the call fails.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult
 from headroom_mcp.errors import ContentRejected, InvalidArgument, UnknownHash
 from headroom_mcp.kinds import KindDeclined, Options, kind_module
 from headroom_mcp.kinds.base import Embed
+from headroom_mcp.numbered_lines import Numbered, compress_numbered, split_numbered
 from headroom_mcp.project_rules import ProjectRules
 from headroom_mcp.results import CompressResult, RetrieveResult, StatsResult
 from headroom_mcp.retrieval import find_parts, matching_parts
@@ -144,12 +146,15 @@ def _compress(
     progress(0.0, "counting tokens")
     tokens = count_tokens(content)
     binary = looks_binary(content)
+    # A file-read tool's numbered lines: kinds see the bare text, the store keeps the original.
+    numbered = None if binary else split_numbered(content)
+    bare = numbered.bare if numbered else content
     if kind == "auto" and not binary and name:
         kind = kind_from_name(name) or "auto"
     if binary:
         candidates = ["text"]
     elif kind == "auto":
-        candidates = [k for _, k in rank_kinds(content)]
+        candidates = [k for _, k in rank_kinds(bare)]
     else:
         candidates = [kind] if kind == "text" else [kind, "text"]
     detected = candidates[0]
@@ -163,7 +168,9 @@ def _compress(
     )
 
     progress(0.2, f"cutting {detected} into retrievable units")
-    units = kind_module(detected).units(content, options)
+    units = kind_module(detected).units(bare, options)
+    if numbered:
+        units = numbered.units_in_original(units)
     progress(0.4, "storing the original")
     embed = settings.embed_model != "off"
     stored = store.put(
@@ -180,7 +187,7 @@ def _compress(
     else:
         result = _compressed(
             content, query, max_tokens, stored.short, candidates, options, tokens, transforms,
-            rules.budget(detected),
+            rules.budget(detected), numbered,
         )  # fmt: skip
     if not store.touch(stored.digest):  # TTL counts from now; evicted meanwhile: store again
         store.put(
@@ -291,13 +298,18 @@ def _compressed(
     tokens: int,
     transforms: list[str],
     project_budget: int | None = None,
+    numbered: Numbered | None = None,
 ) -> CompressResult:
     budget = None if max_tokens is None else max(1, max_tokens - MARKER_RESERVE_TOKENS)
     if budget is None and project_budget is not None:
         budget = project_budget  # [budgets] in .headroom-mcp.toml (yours or learned)
     if candidates[-1] != "text":
         candidates = [*candidates, "text"]
-    kind, result, skipped = run_kinds(candidates, content, query, budget, options)
+    if numbered is None:
+        kind, result, skipped = run_kinds(candidates, content, query, budget, options)
+    else:  # the engines see the bare text; the numbers go back on, within the budget
+        run = functools.partial(run_kinds, candidates, numbered.bare, query, options=options)
+        kind, result, skipped = compress_numbered(numbered, run, budget)
     transforms = [*transforms, *skipped]
     body = result.text
     if not keeps_content(body, 0):
