@@ -15,8 +15,8 @@ import functools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, query_terms
