@@ -8,7 +8,7 @@ from headroom_mcp.tokens import count_tokens
 from tests.conftest import DATA, sample
 
 SOURCES = sorted(p for p in (DATA / "code").iterdir() if p.is_file() and p.name != "README.md")
-FOLD_RE = re.compile(r"^\s*\[headroom: (\d+) lines folded \(L(\d+)-(\d+)\)\]$")
+FOLD_RE = re.compile(r"^\s*\[headroom: (\d+) lines folded \(L(\d+)-(\d+)\)(?:: .*)?\]$")
 
 
 def unfold_check(original: str, compressed: str) -> None:

@@ -15,10 +15,18 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, query_terms
+from headroom_mcp.engines.code_grammar import (
+    GRAMMAR_LANGUAGES,
+    MIN_RULE_FOLD_LINES,
+    c_view,
+    grammar_language,
+    layout,
+)
 from headroom_mcp.engines.code_languages import (
     TRANSPARENT_TYPES,
     detect_language,
@@ -376,8 +384,31 @@ def choose_open(symbols: list[Symbol], total_lines: int) -> list[Symbol]:
     return chosen
 
 
-def render(lines: list[str], folds: list[tuple[int, int]]) -> tuple[str, int]:
-    """Lines with each fold replaced by one marker line; returns text and lines folded."""
+MARKER_NAMES = 3  # a fold marker names this many of the symbols it hides, and counts the rest
+_NAMEABLE = re.compile(r"[\w$.:~<>\"@-]{1,40}")
+
+
+def fold_names(first: int, last: int, names: Sequence[tuple[int, str]]) -> str:
+    """What a fold hides, for its marker: the symbols whose first line it holds (a body fold
+    names nothing: its signature is the line above), and the retrieve call that brings the
+    first back (`api` adds the hash in the footer)."""
+    hidden = list(
+        dict.fromkeys(n for row, n in names if first <= row <= last and _NAMEABLE.fullmatch(n))
+    )
+    if not hidden:
+        return ""
+    shown = ", ".join(hidden[:MARKER_NAMES])
+    more = f" +{len(hidden) - MARKER_NAMES} more" if len(hidden) > MARKER_NAMES else ""
+    hint = re.sub(r"[^\w$.:~-]", "", hidden[0])  # `"include"`, a lex pattern, asks for include
+    call = f' · headroom_retrieve(query="{hint}")' if hint else ""
+    return f": {shown}{more}{call}"
+
+
+def render(
+    lines: list[str], folds: list[tuple[int, int]], names: Sequence[tuple[int, str]] = ()
+) -> tuple[str, int]:
+    """Lines with each fold replaced by one marker line naming its rows and the symbols it
+    hides (`names`: first row and name of each); returns text and lines folded."""
     marks: dict[int, int] = {}
     last_end = -1
     for first, last in sorted(folds):
@@ -396,10 +427,22 @@ def render(lines: list[str], folds: list[tuple[int, int]]) -> tuple[str, int]:
         first_text = next((lines[r] for r in range(row, last + 1) if lines[r].strip()), "")
         indent = first_text[: len(first_text) - len(first_text.lstrip())]
         count = last - row + 1
-        out.append(f"{indent}{MARKER_PREFIX}: {count} lines folded (L{row + 1}-{last + 1})]")
+        what = fold_names(row, last, names)
+        out.append(f"{indent}{MARKER_PREFIX}: {count} lines folded (L{row + 1}-{last + 1}){what}]")
         folded += count
         row = last + 1
     return "\n".join(out), folded
+
+
+@dataclass(frozen=True)
+class Item:
+    """An item of the outline the budget ranks: its rows, its name, its text."""
+
+    first: int
+    last: int
+    name: str
+    text: str
+    comment: bool = False
 
 
 @dataclass(frozen=True)
@@ -409,12 +452,18 @@ class ParsedCode:
     data: bytes
     lines: list[str]
     outline: Outline
+    items: tuple[Item, ...] = ()  # outline items the tree does not hold (grammar rules)
 
 
 @functools.lru_cache(maxsize=1)
 def parse_outline(content: str, language: str | None = None) -> ParsedCode:
     """Parse and outline `content`, cached for the call that follows (the store's unit splitter
     and the engine both need it). Raises ValueError when it does not parse as code."""
+    grammar = language if language in GRAMMAR_LANGUAGES else None
+    if language is None:
+        grammar = grammar_language(content)
+    if grammar is not None:
+        return _parse_grammar(content, grammar)
     data = content.encode("utf-8")
     if language is not None:
         tree = parse(data, language)
@@ -424,6 +473,31 @@ def parse_outline(content: str, language: str | None = None) -> ParsedCode:
         raise ValueError(f"content does not parse as {language}")
     lines = content.split("\n")
     return ParsedCode(language, tree, data, lines, build_outline(lines, data, tree, tree.language))
+
+
+def _parse_grammar(content: str, grammar: str) -> ParsedCode:
+    """A yacc or lex file: its C (prologue blocks, epilogue) outlined as C, each rule or
+    pattern group a symbol named by its nonterminal or pattern, declarations ranked items."""
+    lines = content.split("\n")
+    shape = layout(lines, grammar)
+    data = c_view(lines, shape.code_rows).encode("utf-8")
+    tree = parse(data, "c")
+    if not parses_fairly(tree, "c") and parses_fairly(cpp := parse(data, "cpp"), "cpp"):
+        tree = cpp  # C++ actions and epilogue (bison's C++ skeletons)
+    outline = build_outline(lines, data, tree, tree.language)
+    items = []
+    for part in shape.parts:
+        text = "\n".join(lines[part.first : part.last + 1])
+        if part.kind != "declarations":
+            long = part.last - part.first >= MIN_RULE_FOLD_LINES
+            body = (part.first + 1, part.last) if long else None
+            outline.symbols.append(Symbol(part.name, part.first, part.last, body, None))
+        comment = part.kind == "declarations" and text.lstrip().startswith(("/*", "//"))
+        if comment and (fold := _doc_fold(lines, (part.first, part.last))) is not None:
+            outline.fixed_folds.append(fold)  # a license block above the prologue
+        items.append(Item(part.first, part.last, part.name, text, comment))
+    outline.symbols.sort(key=lambda s: s.start)
+    return ParsedCode(grammar, tree, data, lines, outline, tuple(items))
 
 
 def compress_code(
@@ -444,15 +518,19 @@ def compress_code(
     share = NAMED_BUDGET_SHARE if declared else DEFAULT_BUDGET_SHARE
     limit = budget if budget is not None else default_budget(content, share)
     folds = _folds(outline, opened)
-    text, folded = render(lines, folds)
+    names = [(s.start, own_name(s.name)) for s in outline.symbols]
+    names += [(item.first, item.name) for item in parsed.items if item.name]
+    text, folded = render(lines, folds, names)
     if count_tokens(text) > limit:
         if budget is None:  # a default budget never folds opened bodies: it makes room
             limit = max(limit, _opened_cost(lines, opened) + FOLD_MARKER_TOKENS * 8)
-        ranked_folds = _ranked_outline(lines, tree, outline, opened, folds, query, limit)
+        ranked_folds = _ranked_outline(
+            lines, tree, outline, opened, folds, query, limit, parsed.items, names
+        )
         if ranked_folds is None:
             ranked_folds, ranked_text, ranked_folded = [(0, len(lines) - 1)], "", len(lines)
         else:
-            ranked_text, ranked_folded = render(lines, ranked_folds)
+            ranked_text, ranked_folded = render(lines, ranked_folds, names)
         keeps_opened = ranked_folded < len(lines) - 1 and not any(
             a <= s.end and s.start <= b for a, b in ranked_folds for s in opened if b > a
         )
@@ -485,6 +563,20 @@ def default_budget(content: str, share_of_input: float = DEFAULT_BUDGET_SHARE) -
     body), at least 1,000 and at most 8,000."""
     share = int(estimate_tokens(content) * share_of_input)
     return max(MIN_BUDGET_TOKENS, min(MAX_DEFAULT_BUDGET_TOKENS, share))
+
+
+def tree_items(tree: Tree, functions: set[int]) -> list[Item]:
+    """The outline's items the syntax tree holds (see `outline_units`)."""
+    return [
+        Item(
+            first,
+            last,
+            _name_text(node),
+            node.text.decode("utf-8", "replace") if node.text else "",
+            "comment" in node.type,
+        )
+        for first, last, node in outline_units(tree, functions)
+    ]
 
 
 def outline_units(tree: Tree, functions: set[int]) -> list[tuple[int, int, Node]]:
@@ -524,13 +616,19 @@ def _ranked_outline(
     folds: list[tuple[int, int]],
     query: str | None,
     budget: int,
+    extra: tuple[Item, ...] = (),
+    names: list[tuple[int, str]] | None = None,
 ) -> list[tuple[int, int]] | None:
     """Rank the outline's items (opened symbols, then items matching the query, then
     declarations, then comments); the folds that leave out what the budget cannot hold, or
     None when not even one marker fits (the caller shows nothing)."""
     starts = {s.start for s in outline.symbols}
     functions = {n.start_byte for n in _walk_functions(tree, starts)}
-    units = outline_units(tree, functions)
+    units = sorted([*tree_items(tree, functions), *extra], key=lambda u: u.first)
+    if names is not None:  # declarations the tree names (prototypes) are named by markers too
+        names += [(u.first, own_name(u.name)) for u in units if u.name]
+        names.sort()
+    named = names or []
     hidden = [False] * len(lines)
     fold_starts = set()
     for first, last in folds:
@@ -539,9 +637,9 @@ def _ranked_outline(
             for r in range(first + 1, last + 1):
                 hidden[r] = True
 
-    def cost(unit: tuple[int, int, Node]) -> int:
+    def cost(unit: Item) -> int:
         total = 0
-        for r in range(unit[0], unit[1] + 1):
+        for r in range(unit.first, unit.last + 1):
             if r in fold_starts:
                 total += FOLD_MARKER_TOKENS
             elif not hidden[r]:
@@ -549,30 +647,27 @@ def _ranked_outline(
         return total
 
     terms = query_words(query)
-    heads = [identifier_words(lines[u[0]] + " " + _name_text(u[2])) for u in units]
-    bodies = [
-        identifier_words(u[2].text.decode("utf-8", "replace")) if u[2].text else set()
-        for u in units
-    ]
+    heads = [identifier_words(lines[u.first] + " " + u.name) for u in units]
+    bodies = [identifier_words(u.text) for u in units]
     head_scores = relevance(heads, terms)
     body_scores = relevance(bodies, terms)
     opened_rows = [(s.start, s.end) for s in opened]
     scores = []
-    for n, (first, last, node) in enumerate(units):
+    for n, unit in enumerate(units):
         score = 10 * head_scores[n] + body_scores[n]
-        if any(first <= a <= last for a, _ in opened_rows):
+        if any(unit.first <= a <= unit.last for a, _ in opened_rows):
             score += OPENED
-        elif "comment" not in node.type:
+        elif not unit.comment:
             score += 1.0
         scores.append(score)
     for n in range(len(units) - 2, -1, -1):  # a comment right above a wanted item documents it
         documented = scores[n + 1] - DOC_BELOW
-        above = units[n][1] + 1 == units[n + 1][0]
-        if documented > 1.0 and above and "comment" in units[n][2].type:
+        above = units[n].last + 1 == units[n + 1].first
+        if documented > 1.0 and above and units[n].comment:
             scores[n] = max(scores[n], documented)
     covered = [False] * len(lines)
-    for first, last, _ in units:
-        for r in range(first, last + 1):
+    for unit in units:
+        for r in range(unit.first, unit.last + 1):
             covered[r] = True
     glue = sum(
         count_tokens(lines[r]) + 1 for r in range(len(lines)) if not covered[r] and lines[r].strip()
@@ -583,7 +678,8 @@ def _ranked_outline(
     def folds_for(chosen: list[int]) -> list[tuple[int, int]]:
         keep = set(chosen)
         out: list[tuple[int, int]] = []
-        for i, (first, last, _) in enumerate(units):
+        for i, unit in enumerate(units):
+            first, last = unit.first, unit.last
             if i in keep:
                 continue
             if out and all(not lines[r].strip() for r in range(out[-1][1] + 1, first)):
@@ -600,14 +696,14 @@ def _ranked_outline(
 
     chosen, text = fit(
         ranked,
-        lambda picked: render(lines, folds_for(picked))[0],
+        lambda picked: render(lines, folds_for(picked), named)[0],
         budget,
         lambda i: costs[i],
         floor=glue + FOLD_MARKER_TOKENS * 4,
     )
     if count_tokens(text) > budget:  # not even the structure fits: one marker, or nothing
         whole = [(0, len(lines) - 1)]
-        return whole if count_tokens(render(lines, whole)[0]) <= budget else None
+        return whole if count_tokens(render(lines, whole, named)[0]) <= budget else None
     return folds_for(chosen)
 
 

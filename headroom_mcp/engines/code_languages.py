@@ -47,6 +47,7 @@ EXTENSIONS: dict[str, str] = {
     ".c": "c", ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".hpp": "cpp",
     ".hh": "cpp", ".hxx": "cpp", ".cs": "csharp", ".rb": "ruby", ".php": "php", ".sh": "bash",
     ".bash": "bash", ".zsh": "bash",
+    ".y": "yacc", ".yy": "yacc", ".l": "lex", ".ll": "lex",  # grammars: see code_grammar.py
 }  # fmt: skip
 
 _SIGNS: dict[str, list[str]] = {
