@@ -1,5 +1,5 @@
-"""Source code (13 languages, tree-sitter): an outline with bodies folded; the bodies the
-query names or describes opened.
+"""Source code (13 tree-sitter languages, plus yacc and lex grammars): an outline with bodies
+folded; the bodies the query names or describes opened.
 
 Units: one per function or method with its doc comment (its name indexed as words), line
 windows for the code between.
