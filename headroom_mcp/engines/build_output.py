@@ -472,6 +472,8 @@ _STRONG_RE = re.compile(
     r"|^npm (ERR!|warn|notice) |^make(\[\d+\])?: (\*\*\*|Entering directory)|^Job succeeded"
     r"|Process completed with exit code|^(ok|FAIL)\s+\S+\s+\d[\d.]*m?s$|^--- (FAIL|PASS): "
     r"|^~~~ \S|^\^\^\^ \+\+\+$"
+    # cucumber's pretty formatter: a scenario and where it is defined
+    r"|^\s*Scenario( Outline)?: .*\s# \S+\.feature:\d+$"
 )
 _BUILD_LINE_RE = re.compile(
     r"^\[(INFO|WARNING|ERROR)\] |^\[(info|warn|error|success)\] "
@@ -487,6 +489,8 @@ _BUILD_LINE_RE = re.compile(
     r"|: (error|warning) [A-Z]+\d+:|^\s*In file included from |^Build (started|succeeded)"
     r"|^Project \".*\" (on node|is building)|^\s*\d+ (Warning|Error)\(s\)"
     r"|^\s*[\w/.-]+\.py [.FEsx]+\s*(\[\s*\d+%\])?$"
+    # BDD runners (cucumber, behave): a step and the step definition it ran
+    r"|^\s*(Given|When|Then|And|But) .*\s# \S+:\d+$"
 )
 
 
