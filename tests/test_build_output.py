@@ -118,3 +118,25 @@ def test_units_give_each_failure_block_its_own_tagged_unit():
     panic = next(u for u in failures if "go-panic" in u[3])
     assert content[panic[0] : panic[1]].startswith("panic: panic over there")
     assert all(0 <= start < end <= len(content) for start, end, _, _ in units)
+
+
+def test_a_runners_failure_list_and_the_final_count_are_shown_unbroken():
+    # Rows appended to a shown run open no gap marker, so the whole list fits its budget.
+    text = compress_build_output(
+        read(DATA / "build" / "pytest_reportingdemo_tail.txt"), None, None
+    ).text
+    tail = text.split("FAILED failure_demo.py::test_generative[3-6]", 1)[1]
+    assert tail.count("\nFAILED failure_demo.py::") == 43
+    assert "44 failed in 0.12s" in tail
+    assert f"\n{MARKER_PREFIX}" not in tail.split("44 failed in 0.12s")[0]
+
+
+def test_the_count_that_opens_a_list_of_failures_comes_with_the_first_of_them():
+    content = read(DATA / "build" / "phpunit_6222.phpt.txt")
+    text = compress_build_output(content, None, 160).text
+    # The blank line between them is shown as it is: cheaper than a marker for it.
+    assert (
+        "There were 4 failures:\n\n1) PHPUnit\\TestFixture\\Issue6222\\Issue6222Test::testOne"
+        in text
+    )
+    assert "omitted: 1 other" not in text

@@ -109,3 +109,21 @@ def test_the_failing_event_of_a_test_keeps_its_package_and_test_names():
         '"Action":"fail","Package":"github.com/mfridman/tparse/parse","Test":"TestPrescan/input02.txt"'
         in text
     )
+
+
+def test_a_query_naming_several_things_gets_an_event_of_each():
+    # Kubernetes audit events: "privileged" and "hostNetwork" are fields set to true deep in a
+    # pod's spec, NodePort and exec are values; each is in its own event.
+    content = sample("json/k8s_audit_events.ndjson")
+    query = (
+        "Which audit events created a privileged or host-network pod, exposed a NodePort, or "
+        "exec'd into a pod?"
+    )
+    text = compress_json(content, query, None).text
+    for shown in (
+        '"privileged":true',
+        '"hostNetwork":true',
+        '"type":"NodePort"',
+        '"subresource":"exec"',
+    ):
+        assert shown in text, shown

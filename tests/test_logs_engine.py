@@ -89,3 +89,15 @@ def test_templates_group_into_families_by_their_leading_message_word():
     ])  # fmt: skip
     values = list(families.values())
     assert values[0] == values[1] != values[2]
+
+
+def test_a_one_off_wording_in_a_family_of_frequent_lines_is_tagged_unusual():
+    # riak_test stops dev1..dev3 at every run; dev4 is stopped once: a question about unusual
+    # events finds those lines, and none of the frequent stop lines.
+    from headroom_mcp.kinds.base import Options
+    from headroom_mcp.kinds.logs import units
+
+    content = sample("log_units/antidote_riak_test.log")
+    unusual = [content[u.start : u.end] for u in units(content, Options()) if "unusual" in u.tags]
+    assert any("Stopped node 'dev4@127.0.0.1'" in text for text in unusual)
+    assert not any("Stopped node 'dev1@127.0.0.1'" in text for text in unusual)

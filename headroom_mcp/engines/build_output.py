@@ -23,7 +23,6 @@ of the input's tokens, at least MIN_BUDGET_TOKENS and at most MAX_DEFAULT_BUDGET
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -117,26 +116,18 @@ def default_budget(tokens: int) -> int:
 def compress_build_output(content: str, query: str | None, budget: int | None) -> EngineResult:
     """A header, the lines that matter in original order, and counted markers for the rest."""
     p = parse(content)
-    limit = budget if budget is not None else default_budget(estimate_tokens(content))
-    if budget is None:  # room for a runner's whole list of failed tests, as far as the cap
-        listed = [
-            p.texts[i]
-            for members in p.groups.values()
-            if _is_failure_list(p, members[0])
-            for i in range(members[0].first, members[0].last + 1)
-        ]
-        if listed:
-            need = count_tokens("\n".join(listed)) + LIST_OVERHEAD_TOKENS
-            limit = max(limit, min(MAX_DEFAULT_BUDGET_TOKENS, need))
+    limit = budget if budget is not None else _default_limit(p, estimate_tokens(content))
     header = _header(p)
     groups = _priorities(p, query)
-    room = limit - count_tokens(header) - 1
+    room = limit - count_tokens(header) - 1 - GAP_TOKENS  # the one gap marker of no rows
     keep = _select(p, groups, room)
-    if len(set(keep)) == len(p.raw):  # nothing left out: no header, just the lines
+    text = _render(p, header, keep)
+    whole = len(set(keep)) == len(p.raw)  # nothing left out: no header, just the lines
+    if whole or (budget is None and count_tokens(text) >= estimate_tokens(content)):
+        # (or a view no smaller than the input: the input itself, as the terminal showed it)
         text = "\n".join(cut_long_line(t) for t in p.texts) + ("\n" if content[-1:] == "\n" else "")
         transforms = ["build:whole"] + (["build:ansi-stripped"] if p.ansi else [])
         return EngineResult(text, tuple(transforms))
-    text = _render(p, header, keep)
     while count_tokens(text) > limit and keep:
         keep = keep[: max(0, len(keep) - max(1, len(keep) // 10))]
         text = _render(p, header, keep)
@@ -149,6 +140,26 @@ def compress_build_output(content: str, query: str | None, budget: int | None) -
     what = ", ".join(f"{n} {kind}" for kind, n in noise.most_common())
     said = f"{omitted} of {len(p.raw)} lines" + (f" ({what})" if what else "")
     return EngineResult(text, tuple(transforms), omitted=said if omitted else None)
+
+
+def _default_limit(p: Parsed, tokens: int) -> int:
+    """The default budget, grown to hold a runner's whole list of failed tests (as far as
+    the cap)."""
+    limit = default_budget(tokens)
+    listed = [
+        p.texts[i]
+        for members in p.groups.values()
+        if _is_failure_list(p, members[0])
+        for i in range(members[0].first, members[0].last + 1)
+    ]
+    if listed:
+        need = count_tokens("\n".join(listed)) + LIST_OVERHEAD_TOKENS
+        limit = max(limit, min(MAX_DEFAULT_BUDGET_TOKENS, need))
+    return limit
+
+
+def _headline_row(p: Parsed, block: FailureBlock) -> int:
+    return next(k for k in block.important if block.headline in p.texts[k])
 
 
 def _header(p: Parsed) -> str:
@@ -197,15 +208,17 @@ def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
         for i in range(block.first, block.last + 1)
     ]
     order += [[i] for i in _distinct(p, reversed(p.summaries))[:1]]  # the final count
+    intros = _intro_summaries(p)
     for block in firsts:
-        headline = next(k for k in block.important if block.headline in p.texts[k])
-        order.append([headline])
+        order.append(
+            [k for k in (intros.get(block.first), _headline_row(p, block)) if k is not None]
+        )
     for members in p.groups.values():
         seen = {members[0].headline}
         for other in members[1:]:
             if other.headline not in seen:  # the same failure with another message
                 seen.add(other.headline)
-                order.append([next(k for k in other.important if other.headline in p.texts[k])])
+                order.append([_headline_row(p, other)])
     asks_warnings = bool(query and _WARN_QUERY_RE.search(query))
     by_key, by_message, whole = _warning_rows(p)
     if asks_warnings:  # each kind of warning, then each distinct message, before the rest
@@ -234,6 +247,24 @@ def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
     order += [head[-TAIL_LINES:]]
     order += [head]  # a short log: everything but the noise
     return order
+
+
+INTRO_GAP = 2  # blank rows allowed between a summary line and the failure it introduces
+
+
+def _intro_summaries(p: Parsed) -> dict[int, int]:
+    """Summary lines that open a list of failures ("There were 4 failures:", "Failing
+    Scenarios:") by the first row of the block they introduce: the count goes with the first
+    failure it counts, so it is shown whenever that failure's headline is."""
+    firsts = {b.first for b in p.blocks}
+    intros: dict[int, int] = {}
+    for i in p.summaries:
+        k = i + 1
+        while k < len(p.texts) and k - i <= INTRO_GAP and not p.texts[k].strip():
+            k += 1
+        if k in firsts:
+            intros[k] = i
+    return intros
 
 
 _WARN_QUERY_RE = re.compile(r"(?i)\bwarn|\bdeprecat|\blint")
@@ -315,10 +346,10 @@ def _select(p: Parsed, groups: list[list[int]], room: int) -> list[int]:
         block = whole.get((rows[0], rows[-1])) if len(rows) > 1 else None
         if block is None and sum(len(p.texts[r]) for r in new) > 16 * (room - spent):
             continue  # surely too big: skip counting its tokens (the "everything" group)
-        extra = price(new) + _gaps(new, taken)
+        extra = price(new) + _gaps(new, taken, p.texts)
         if spent + extra > room and block is not None:
             new = _shortened(p, block, taken, room - spent, price)
-            extra = price(new) + _gaps(new, taken)
+            extra = price(new) + _gaps(new, taken, p.texts)
         if not new or spent + extra > room:
             continue
         chosen += new
@@ -327,20 +358,42 @@ def _select(p: Parsed, groups: list[list[int]], room: int) -> list[int]:
     return chosen
 
 
-GAP_TOKENS = 7  # half a gap marker: one may be needed on each side of every run of rows
+GAP_TOKENS = 14  # one "[headroom: lines a-b omitted: ...]" marker
 
 
-def _gaps(rows: list[int], taken: set[int] | None = None) -> int:
-    """Tokens of the gap markers `rows` may add: one per run of consecutive rows, and one; a
-    run that touches rows already shown opens no new gap on that side."""
+def _gaps(rows: list[int], taken: set[int], texts: list[str]) -> int:
+    """Tokens of the gap markers showing `rows` adds: a marker stands for each run of omitted
+    rows, so a run of new rows between omitted rows splits one run in two (one more marker),
+    a run touching shown rows (or the edge) on one side only shortens a run (none more), and
+    one filling a gap between shown rows removes a marker. Appending line after line to a
+    shown run costs no marker at all."""
     if not rows:
         return 0
-    ordered = sorted(rows)
-    runs = 1 + sum(1 for a, b in itertools.pairwise(ordered) if b > a + 1)
-    sides = runs + 1
-    if taken:
-        sides -= (ordered[0] - 1 in taken) + (ordered[-1] + 1 in taken)
-    return GAP_TOKENS * max(0, sides)
+    total = len(texts)
+    ordered = sorted(set(rows))
+    chosen = set(ordered)
+    delta = 0
+    for k, row in enumerate(ordered):
+        if k and ordered[k - 1] == row - 1:
+            continue  # inside a run of new rows: only each run's ends matter
+        end = row
+        while end + 1 in chosen:
+            end += 1
+        left = row > 0 and _omitted(texts, taken, row - 1, -1)
+        right = end + 1 < total and _omitted(texts, taken, end + 1, 1)
+        delta += (left and right) - (not left and not right)
+    return GAP_TOKENS * delta
+
+
+def _omitted(texts: list[str], taken: set[int], row: int, step: int) -> bool:
+    """Whether a gap marker would stand at `row`, next to a run of shown rows: the row is not
+    shown, and it is not one of a few blank rows leading to a shown row (those are shown)."""
+    for k in range(row, row + step * (BLANK_GAP + 1), step):
+        if k in taken:
+            return False
+        if not 0 <= k < len(texts) or texts[k].strip():
+            return True
+    return True
 
 
 def _shortened(
@@ -351,7 +404,7 @@ def _shortened(
     while low <= high:
         mid = (low + high) // 2
         rows = [r for r in shorten_block(p.texts, block, mid) if r not in taken]
-        if price(rows) + _gaps(rows) <= room:
+        if price(rows) + _gaps(rows, taken, p.texts) <= room:
             best, low = rows, mid + 1
         else:
             high = mid - 1
@@ -364,7 +417,9 @@ def _render(p: Parsed, header: str, keep: list[int]) -> str:
     repeats = {members[0].first: members for members in p.groups.values() if len(members) > 1}
     again = {ws[0].row: ws for ws in p.warning_groups.values() if len(ws) > 1}
     for i in sorted(set(keep)):
-        if i > prev + 1:
+        if i > prev + 1 and _blank(p, prev + 1, i - 1):
+            out += [""] * (i - prev - 1)  # blank lines cost less than a marker for them
+        elif i > prev + 1:
             out.append(_gap_marker(p, prev + 1, i - 1))
         out.append(cut_long_line(p.texts[i]))
         members = repeats.get(i)
@@ -381,6 +436,14 @@ def _render(p: Parsed, header: str, keep: list[int]) -> str:
     return "\n".join(out)
 
 
+BLANK_GAP = 2  # at most this many blank rows between two shown rows are shown, not marked
+
+
+def _blank(p: Parsed, first: int, last: int) -> bool:
+    """Rows first..last are a short run of blank lines (shown as they are, not marked)."""
+    return last - first < BLANK_GAP and all(not p.texts[k].strip() for k in range(first, last + 1))
+
+
 def _again_marker(warnings: list[Warning_]) -> str:
     places = [w.where if w.where else f"line {w.row + 1}" for w in warnings[1:]]
     shown = ", ".join(dict.fromkeys(places[:8]))
@@ -392,10 +455,11 @@ def _gap_marker(p: Parsed, first: int, last: int) -> str:
     kinds = Counter(p.noise[first : last + 1])
     other = kinds.pop(None, 0)
     parts = [f"{n} {kind}" for kind, n in kinds.most_common() if kind]
-    if other:
+    if other and parts:
         parts.append(f"{other} other")
     where = f"line {first + 1}" if first == last else f"lines {first + 1}-{last + 1}"
-    return f"{MARKER_PREFIX}: {where} omitted: {', '.join(parts)}]"
+    what = f": {', '.join(parts)}" if parts else ""  # only noise is worth counting by kind
+    return f"{MARKER_PREFIX}: {where} omitted{what}]"
 
 
 # -- detection and retrieval units ------------------------------------------------------------
@@ -408,6 +472,8 @@ _STRONG_RE = re.compile(
     r"|^npm (ERR!|warn|notice) |^make(\[\d+\])?: (\*\*\*|Entering directory)|^Job succeeded"
     r"|Process completed with exit code|^(ok|FAIL)\s+\S+\s+\d[\d.]*m?s$|^--- (FAIL|PASS): "
     r"|^~~~ \S|^\^\^\^ \+\+\+$"
+    # cucumber's pretty formatter: a scenario and where it is defined
+    r"|^\s*Scenario( Outline)?: .*\s# \S+\.feature:\d+$"
 )
 _BUILD_LINE_RE = re.compile(
     r"^\[(INFO|WARNING|ERROR)\] |^\[(info|warn|error|success)\] "
@@ -423,6 +489,8 @@ _BUILD_LINE_RE = re.compile(
     r"|: (error|warning) [A-Z]+\d+:|^\s*In file included from |^Build (started|succeeded)"
     r"|^Project \".*\" (on node|is building)|^\s*\d+ (Warning|Error)\(s\)"
     r"|^\s*[\w/.-]+\.py [.FEsx]+\s*(\[\s*\d+%\])?$"
+    # BDD runners (cucumber, behave): a step and the step definition it ran
+    r"|^\s*(Given|When|Then|And|But) .*\s# \S+:\d+$"
 )
 
 

@@ -25,6 +25,7 @@ WORD_WEIGHT = 0.5
 
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+\-]*")
 _WORD_RE = re.compile(r"[a-z0-9]+")
+_NAME_PARTS_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
 def stem(word: str) -> str:
@@ -86,12 +87,20 @@ class QueryTerms:
             self._match_text(key, found, words=True)
         for path, value in pairs:
             if value is True and self.stems:
-                name = path.rsplit(".", 1)[-1].replace("[*]", "").lower()
-                if stem(name) in self.stems:
-                    found.add(f"word:{stem(name)}")
+                name = path.rsplit(".", 1)[-1].replace("[*]", "")
+                if stem(name.lower()) in self.stems:
+                    found.add(f"word:{stem(name.lower())}")
+                elif self._names(name):  # hostNetwork, host_network: "host-network"
+                    found.add(f"word:{name.lower()}")
             elif isinstance(value, str | int | float) and not isinstance(value, bool):
                 self._match_text(str(value), found, words=isinstance(value, str))
         return found
+
+    def _names(self, name: str) -> bool:
+        """Whether a field name of several words (camelCase, snake_case, kebab-case) has every
+        word in the query."""
+        parts = [stem(p.lower()) for p in _NAME_PARTS_RE.findall(name)]
+        return len(parts) > 1 and all(p in self.stems for p in parts)
 
     def _match_text(self, text: str, found: set[str], words: bool) -> None:
         if self.token_re is not None:
@@ -106,20 +115,30 @@ class QueryTerms:
                         found.add(f"word:{s}")
 
 
-def term_scores(per_record: list[set[str]], max_share: float = 0.5) -> dict[int, float]:
-    """Score records by the rare query terms they hold (terms in more than `max_share` of them
-    count 0; at least one or two records may always hold a term)."""
+def telling_terms(per_record: list[set[str]], max_share: float = 0.5) -> set[str]:
+    """The terms held by at most `max_share` of the records (at least one record, or with a
+    small share the square root of their number: in a few dozen records a term in a handful
+    of them still tells them apart, 4 of 28, not 2)."""
     n = len(per_record)
     df: Counter[str] = Counter()
     for terms in per_record:
         df.update(terms)
-    limit = max(1 if max_share >= 0.5 else 2, int(n * max_share))
+    floor = 1 if max_share >= 0.5 else max(2, int(math.sqrt(n)))
+    limit = max(floor, int(n * max_share))
+    return {term for term, count in df.items() if count <= limit}
+
+
+def term_scores(per_record: list[set[str]], max_share: float = 0.5) -> dict[int, float]:
+    """Score records by the telling query terms they hold, each weighing by its rarity."""
+    n = len(per_record)
+    df: Counter[str] = Counter()
+    for terms in per_record:
+        df.update(terms)
+    telling = telling_terms(per_record, max_share)
     scores: dict[int, float] = {}
     for i, terms in enumerate(per_record):
         score = 0.0
-        for term in terms:
-            if df[term] > limit:
-                continue
+        for term in terms & telling:
             weight = TOKEN_WEIGHT if term.startswith("tok:") else WORD_WEIGHT
             score += weight * math.log(1 + n / df[term])
         if score > 0:

@@ -19,7 +19,7 @@ from typing import Any
 
 from headroom_mcp.engines.base import words
 from headroom_mcp.engines.json_events import VALUE_STATUS
-from headroom_mcp.engines.json_query import QueryTerms, term_scores
+from headroom_mcp.engines.json_query import QueryTerms, telling_terms, term_scores
 
 FIRST_RECORDS = 3
 LAST_RECORDS = 2
@@ -30,6 +30,7 @@ MATCH_SHARE_OF_BEST = 0.5  # a record matching at least this share of the best s
 MIN_ENUM_RECORDS = 20
 OUTLIER_SCORE = 6.0  # robust z-score (median / MAD) above which a number stands out
 FLATTEN_DEPTH = 3
+QUERY_FLATTEN_DEPTH = 8  # how deep the query's values and field names are looked for
 EVENT_TERM_SHARE = 0.02  # in an event stream a query word must be this rare to pick events
 
 _ERROR_KEY_RE = re.compile(r"error|exception|fail|fault|traceback", re.IGNORECASE)
@@ -49,18 +50,21 @@ class Selection:
         self.reasons.setdefault(index, reason)
 
 
-def flatten(value: Any, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, Any]]:
-    """(path, scalar) pairs of a record; list positions collapse to [*]."""
+def flatten(
+    value: Any, prefix: str = "", depth: int = 0, limit: int = FLATTEN_DEPTH
+) -> Iterator[tuple[str, Any]]:
+    """(path, scalar) pairs of a record down to `limit` levels; list positions collapse to
+    [*]."""
     if isinstance(value, dict):
-        if depth >= FLATTEN_DEPTH:
+        if depth >= limit:
             return
         for key, item in value.items():
-            yield from flatten(item, f"{prefix}.{key}" if prefix else str(key), depth + 1)
+            yield from flatten(item, f"{prefix}.{key}" if prefix else str(key), depth + 1, limit)
     elif isinstance(value, list):
-        if depth >= FLATTEN_DEPTH:
+        if depth >= limit:
             return
         for item in value:
-            yield from flatten(item, f"{prefix}[*]", depth + 1)
+            yield from flatten(item, f"{prefix}[*]", depth + 1, limit)
     else:
         yield prefix, value
 
@@ -190,6 +194,7 @@ def query_scores(
     query: str,
     keys: list[str] | None = None,
     events: bool = False,
+    held: list[set[str]] | None = None,
 ) -> dict[int, float]:
     """Whole values the query spells out, plus the exact tokens and words it names (json_query).
 
@@ -204,9 +209,28 @@ def query_scores(
             for i, pairs in enumerate(flat)
         ]
         share = EVENT_TERM_SHARE if events else 0.5
+        if held is not None:  # each record's telling terms, for the caller
+            telling = telling_terms(per_record, share)
+            held.extend(terms & telling for terms in per_record)
         for i, score in term_scores(per_record, share).items():
             scores[i] = scores.get(i, 0.0) + score
     return scores
+
+
+def _best_per_term(held: list[set[str]], scores: dict[int, float], chosen: set[int]) -> list[int]:
+    """For each telling term of the query that no chosen record holds, the best record that
+    holds it: a query naming several things ("a privileged or host-network pod, a NodePort")
+    gets one record of each, not only the records of the rarest."""
+    covered = {term for i in chosen if i < len(held) for term in held[i]}
+    extra: list[int] = []
+    for i in sorted(scores, key=lambda i: (-scores[i], i)):
+        terms = held[i] if i < len(held) else set()
+        # "host" is covered by a record holding "hostnetwork", the name the query spelled
+        new = {t for t in terms - covered if not any(t.split(":", 1)[1] in c for c in covered)}
+        if new and i not in chosen:
+            extra.append(i)
+            covered |= new
+    return extra
 
 
 def select_records(
@@ -219,13 +243,18 @@ def select_records(
     flat = [list(flatten(r)) for r in records]
     selection = Selection()
     if query:
-        scores = query_scores(flat, query, keys, events)
+        # What the query names may sit deep in a record (a pod's
+        # spec.containers[*].securityContext.privileged); standouts stay near the top.
+        deep = [list(flatten(r, limit=QUERY_FLATTEN_DEPTH)) for r in records]
+        held: list[set[str]] = []
+        scores = query_scores(deep, query, keys, events, held)
         if scores:
             best = max(scores.values())
             ranked = sorted(
                 (i for i, s in scores.items() if s >= MATCH_SHARE_OF_BEST * best),
                 key=lambda i: (-scores[i], i),
             )
+            ranked += _best_per_term(held, scores, set(ranked))
             selection.query_matches = len(ranked)
             for i in ranked[:MAX_QUERY_MATCHES]:
                 selection.add(i, "query")

@@ -8,6 +8,7 @@ rare event, so a question about errors finds them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from headroom_mcp.engines.base import EngineResult
 from headroom_mcp.engines.log_lines import LEVEL_RE, TIMESTAMP_RE
@@ -17,6 +18,7 @@ from headroom_mcp.units import ERROR_TAGS, MAX_STRUCTURED_UNIT_CHARS, line_start
 
 NAME = "logs"
 RARE_TAGS = "unusual rare event events"
+RARE_SHARE_OF_FAMILY = 0.1  # one-off templates are odd ones out only in a family mostly not
 
 
 # A date-time near the start of a line, after a prefix such as a file name, a numeric id or a
@@ -78,6 +80,10 @@ def log_event_units(content: str, starts: list[int]) -> list[Unit]:
     from headroom_mcp.engines.logs import RARE_TEMPLATE_MAX, mine_text
 
     _, mined = mine_text(content)
+    in_rare: Counter[int] = Counter()  # per family, its events in rare templates
+    for template, count in mined.counts.items():
+        if count <= RARE_TEMPLATE_MAX:
+            in_rare[mined.family[template]] += count
     units = []
     for event in mined.events:
         start = starts[event.first]
@@ -88,7 +94,15 @@ def log_event_units(content: str, starts: list[int]) -> list[Unit]:
         if event.severe or event.error_words:
             tags.append(ERROR_TAGS)
         family = mined.family[event.template]
-        if mined.family_counts[family] <= RARE_TEMPLATE_MAX:
+        # A one-off wording inside a big family of frequent ones ("disconnected by user"
+        # among hundreds of "Bye Bye [preauth]") is as rare as a family of its own; in a
+        # family of one-offs (a package name in every dpkg line) none of them stands out.
+        rare_family = mined.family_counts[family] <= RARE_TEMPLATE_MAX
+        odd_one = (
+            mined.counts[event.template] <= RARE_TEMPLATE_MAX
+            and in_rare[family] <= RARE_SHARE_OF_FAMILY * mined.family_counts[family]
+        )
+        if rare_family or odd_one:
             tags.append(RARE_TAGS)
         where = (
             f"line {event.first + 1}"
