@@ -107,7 +107,7 @@ def test_the_failure_is_one_block_of_the_runners_flavor(case):
 # lines (Maven prefixes every line with [ERROR]) and the steps before any block's message or
 # frames, so these lose their frame or a later block's opening line (engines/build_output.py
 # `_priorities`, outside the failure recognisers). Strict: a fix there turns them green.
-PRIORITY_GAP = {"surefire_console", "gradle_test", "mocha", "elixir_genserver"}
+PRIORITY_GAP = {"surefire_console", "elixir_genserver"}
 
 
 def cut_cases(gap: set[str]) -> list[object]:
@@ -126,7 +126,7 @@ def test_a_cut_view_keeps_name_message_innermost_frame_and_summary(case):
         assert needle in text, (needle, text)
 
 
-@pytest.mark.parametrize("case", cut_cases(PRIORITY_GAP - {"mocha"}))
+@pytest.mark.parametrize("case", cut_cases(PRIORITY_GAP))
 def test_through_the_api_a_max_tokens_cut_keeps_the_failure(case):
     content = read(case)
     max_tokens = essentials_budget(case, content) + MARKER_RESERVE_TOKENS
