@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -56,7 +57,7 @@ import socket, sys, uvicorn
 from headroom_mcp.proxy.app import build_proxy_app
 from headroom_mcp.proxy.config import ProxyConfig
 app = build_proxy_app(ProxyConfig(anthropic_upstream=sys.argv[1]))
-sock = socket.socket(); sock.bind(("127.0.0.1", 0)); sock.listen(64)
+sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP); sock.bind(("127.0.0.1", 0)); sock.listen(64)
 print(sock.getsockname()[1], flush=True)
 uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", access_log=False,
                               lifespan="on")).run(sockets=[sock])
@@ -124,7 +125,10 @@ def main() -> None:
     upstream = RecordingUpstream()
     home = tempfile.mkdtemp(prefix="headroom-proxy-bench-")
     env = {**os.environ, "HEADROOM_MCP_HOME": home, "PYTHONPATH": str(ROOT)}
-    with serving(upstream.app) as up, httpx2.Client(timeout=120) as client:
+    # Nagle off, as Node's and Python's async HTTP clients have it: a sync client writing
+    # headers and body apart would otherwise wait 40 ms for delayed ACKs on every request.
+    nodelay = httpx2.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+    with serving(upstream.app) as up, httpx2.Client(timeout=120, transport=nodelay) as client:
         proxy = subprocess.Popen(
             [sys.executable, "-c", PROXY, up], stdout=subprocess.PIPE, text=True, env=env
         )

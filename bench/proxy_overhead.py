@@ -25,7 +25,7 @@ class Always(FakeUpstream):
         self.replies.append(Reply.sse(transcript("anthropic_text.sse")) if b'"stream":true' in (await request.body()).replace(b" ", b"") else Reply.json(transcript("anthropic_message.json")))
         self.received.clear()
         return await super().answer(request)
-sock = socket.socket(); sock.bind(("127.0.0.1", 0)); sock.listen(256)
+sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP); sock.bind(("127.0.0.1", 0)); sock.listen(256)
 print(sock.getsockname()[1], flush=True)
 uvicorn.Server(uvicorn.Config(Always().app, log_level="warning", ws="none", access_log=False)).run(sockets=[sock])
 """
@@ -35,7 +35,7 @@ from headroom_mcp.proxy.app import build_proxy_app
 from headroom_mcp.proxy.config import ProxyConfig
 from tests.proxy_servers import ShorteningRewriter
 app = build_proxy_app(ProxyConfig(anthropic_upstream=sys.argv[1]), ShorteningRewriter())
-sock = socket.socket(); sock.bind(("127.0.0.1", 0)); sock.listen(256)
+sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP); sock.bind(("127.0.0.1", 0)); sock.listen(256)
 print(sock.getsockname()[1], flush=True)
 uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", access_log=False, lifespan="on")).run(sockets=[sock])
 """

@@ -21,7 +21,10 @@ from headroom_mcp.proxy.config import DEFAULT_PORT, ProxyConfig
 def _bind(host: str, port: int) -> socket.socket:
     """The listening socket, bound before serving so a busy port fails with a clear next step."""
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto given explicitly: asyncio turns Nagle off (TCP_NODELAY) only on connections whose
+    # socket says IPPROTO_TCP, and accepted sockets copy it from this one. With Nagle on, the
+    # last small chunks of a relayed stream wait 40 ms for the client's delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host.strip("[]"), port))

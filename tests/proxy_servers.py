@@ -110,7 +110,9 @@ class FakeUpstream:
 def serving(app: Any) -> Iterator[str]:
     """Serve `app` with uvicorn in a thread on a free loopback port; yield its base URL.
     The socket listens before the thread starts, so no wait is needed."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(
+        socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
+    )  # TCP_NODELAY, as asyncio sets it on its own sockets
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)

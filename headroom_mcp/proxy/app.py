@@ -13,6 +13,7 @@ import contextlib
 import hmac
 import json
 import logging
+import socket
 import time
 from collections.abc import AsyncIterator, Mapping
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -144,12 +145,18 @@ class Proxy:
         if self._client is None:
             # Cookies an upstream sets are for its client, not for us to keep or resend.
             jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+            limits = httpx2.Limits(max_connections=256, max_keepalive_connections=32)
+            # TCP_NODELAY: a request goes out as headers then body; with Nagle on, the body
+            # waits for the upstream's delayed ACK of the headers (40 ms on Linux).
+            transport = self._transport or httpx2.AsyncHTTPTransport(
+                limits=limits,
+                socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+            )
             self._client = httpx2.AsyncClient(
-                transport=self._transport,
+                transport=transport,
                 timeout=UPSTREAM_TIMEOUT,
                 follow_redirects=False,
                 cookies=jar,
-                limits=httpx2.Limits(max_connections=256, max_keepalive_connections=32),
             )
         return self._client
 
