@@ -4,9 +4,10 @@ Console logs of GitHub Actions, GitLab, Jenkins, Travis and Buildkite jobs, and 
 Maven, Gradle, npm, cargo, go and pytest runs, are mostly noise around one failure. Shown, in
 original order, by priority while the budget lasts:
 
-1. the headline and important lines of each distinct failure block (failure_blocks), blocks
-   with the same signature shown once with a count, each distinct headline kept;
-2. summary and exit-status lines (`=== 1 failed ===`, `BUILD FAILURE`, `exit code 1`);
+1. the headline, chained causes and message of each distinct failure block (failure_blocks),
+   blocks with the same signature shown once with a count, each distinct headline kept;
+2. summary and exit-status lines (`=== 1 failed ===`, `BUILD FAILURE`, `exit code 1`), then
+   each block's innermost frame of user code and its entry frame when that is user code;
 3. the failing step: `##[error]`, `> Task :x FAILED`, a Maven module's FAILURE, `make: ***`,
    and the header of every step that holds a failure;
 4. lines matching the query, then other error lines (one per template), then the header of
