@@ -65,6 +65,8 @@ CASES = [
          "** (stop) exited in: GenServer.call(#PID<0.755.0>, :frame, 5000)",
          "(otis) lib/otis/channel/broadcaster.ex:369: Otis.Channel.Broadcaster.next_packet/4",
          None),
+    Case("eyre_panic", "rust-panic", "The application panicked (crashed).",
+         "Message:  <non string panic payload>", "8: theme_test_helper::main", None),
     Case("ruby", "ruby", "/app/config/routes.rb:6:in `/': divided by 0 (ZeroDivisionError)",
          None, None, None),
 ]  # fmt: skip
@@ -103,15 +105,16 @@ def test_the_failure_is_one_block_of_the_runners_flavor(case):
         assert needle is None or any(needle in line for line in inside), needle
 
 
-# build_output spends a tight budget on every block's headline, the summaries, the error-level
-# lines (Maven prefixes every line with [ERROR]) and the steps before any block's message or
-# frames, so these lose their frame or a later block's opening line (engines/build_output.py
-# `_priorities`, outside the failure recognisers). Strict: a fix there turns them green.
-PRIORITY_GAP = {"surefire_console", "elixir_genserver"}
+# Under a cut, build_output shows every distinct failure's headline, then its chained causes,
+# message, innermost user frame and outermost frame, before summaries and error-level lines.
+# This sample's three GenServer crashes cost more than its budget: the third crash's logger
+# line ("GenServer ... terminating") and frame lose to the first two crashes' lines, which
+# rank the same. Strict: a change that shows them turns it green.
+PRIORITY_GAP = {"elixir_genserver"}
 
 
 def cut_cases(gap: set[str]) -> list[object]:
-    reason = "build_output ranks summaries and error lines above a block's message and frames"
+    reason = "three crashes that rank the same exceed the budget: the last one loses"
     return [pytest.param(c, id=c.sample, marks=pytest.mark.xfail(strict=True, reason=reason))
             if c.sample in gap else pytest.param(c, id=c.sample) for c in CASES]  # fmt: skip
 

@@ -4,9 +4,10 @@ Console logs of GitHub Actions, GitLab, Jenkins, Travis and Buildkite jobs, and 
 Maven, Gradle, npm, cargo, go and pytest runs, are mostly noise around one failure. Shown, in
 original order, by priority while the budget lasts:
 
-1. the headline and important lines of each distinct failure block (failure_blocks), blocks
-   with the same signature shown once with a count, each distinct headline kept;
-2. summary and exit-status lines (`=== 1 failed ===`, `BUILD FAILURE`, `exit code 1`);
+1. the headline, chained causes and message of each distinct failure block (failure_blocks),
+   blocks with the same signature shown once with a count, each distinct headline kept;
+2. summary and exit-status lines (`=== 1 failed ===`, `BUILD FAILURE`, `exit code 1`), then
+   each block's innermost frame of user code and its entry frame when that is user code;
 3. the failing step: `##[error]`, `> Task :x FAILED`, a Maven module's FAILURE, `make: ***`,
    and the header of every step that holds a failure;
 4. lines matching the query, then other error lines (one per template), then the header of
@@ -37,6 +38,8 @@ from headroom_mcp.engines.failure_blocks import (
     ranked_important,
     shorten_block,
     summary_lines,
+    user_entry_frame,
+    user_frame,
 )
 from headroom_mcp.engines.failure_warnings import (
     Warning_,
@@ -207,7 +210,7 @@ def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
         if _is_failure_list(p, block)
         for i in range(block.first, block.last + 1)
     ]
-    order += [[i] for i in _distinct(p, reversed(p.summaries))[:1]]  # the final count
+    order += [[i] for i in _final_count(p)]
     intros = _intro_summaries(p)
     for block in firsts:
         order.append(
@@ -226,10 +229,14 @@ def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
     ranked = [ranked_important(p.texts, b) for b in firsts]
     heads = [len(headline_rows(p.texts, b)) for b in firsts]
     order += [rows[:n] for rows, n in zip(ranked, heads, strict=True)]  # every chain
+    order += [[b.message] for b in firsts if b.message is not None]
     summaries = _distinct(p, reversed(p.summaries))[:MAX_SUMMARY_LINES]
-    # The last summaries and the error-level lines are short and say what happened: before
-    # any frame.
-    order += [[i] for i in summaries[:FIRST_SUMMARIES]]
+    order += [[i] for i in summaries[:FIRST_SUMMARIES]]  # short, and say what happened
+    # Then where each failure happened: the frame of the user's own code nearest the error
+    # and the entry frame, block after block, before any generic line (Maven prefixes every
+    # line with [ERROR]).
+    order += [[k] for k in (user_frame(p.texts, b) for b in firsts) if k is not None]
+    order += [[k] for k in (user_entry_frame(p.texts, b) for b in firsts) if k is not None]
     order += [[i] for i in _error_rows(p)]
     order += [[s.first] for s in _failing_steps(p)]
     order += [[i] for i in p.failed]
@@ -247,6 +254,19 @@ def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
     order += [head[-TAIL_LINES:]]
     order += [head]  # a short log: everything but the noise
     return order
+
+
+# a number or a duration, not part of a version, a path or an id
+_COUNT_RE = re.compile(r"(?<![\w.:/-])\d+(?:\.\d+)?(?:ms|s|m|h)?(?![\w.:/-])")
+
+
+def _final_count(p: Parsed) -> list[int]:
+    """The last summary line that counts something (`Tests run: 2, Failures: 2`, `=== 1
+    failed in 2.1s ===`, `BUILD FAILED in 15s`, `exit code 1`), else the last summary line:
+    Maven's closing `Failed to execute goal ...` says less than the count above it."""
+    last = p.summaries[-1:]
+    counted = [i for i in reversed(p.summaries) if _COUNT_RE.search(p.bodies[i])][:1]
+    return counted or last
 
 
 INTRO_GAP = 2  # blank rows allowed between a summary line and the failure it introduces

@@ -30,7 +30,10 @@ class FailureBlock:
     `flavor` names the language or runner ("python", "java", "go-test", ...). `headline` is
     the line that says what went wrong. `signature` is the headline and innermost frame with
     numbers, hex, quoted values and directories masked: equal signatures are the same failure
-    seen again. `important` lists the line indexes a shortened block must still show.
+    seen again. `important` lists the line indexes a shortened block must still show;
+    `message`, `innermost` and `outermost` name the rows among them that hold the failure's
+    message (a test report's assertion), the frame nearest the error and the entry frame
+    (None where the recogniser saw none).
     """
 
     first: int
@@ -39,6 +42,9 @@ class FailureBlock:
     headline: str
     signature: str
     important: tuple[int, ...]
+    message: int | None = None
+    innermost: int | None = None
+    outermost: int | None = None
 
 
 _ANSI_RE = re.compile(
@@ -75,6 +81,7 @@ TRIGGERS: tuple[tuple[re.Pattern[str], Recogniser, bool], ...] = (
     (traces.AT_FRAME_RE, traces.frame_run, False),
     (traces.GO_PANIC_RE, traces.go_panic, False),
     (traces.RUST_PANIC_RE, traces.rust_panic, False),
+    (traces.EYRE_RE, traces.eyre_report, False),
     (traces.RUBY_TRACE_RE, traces.ruby_trace, False),
     (traces.RUBY_FRAME_RE, traces.ruby_frames, False),
     (traces.PHP_FATAL_RE, traces.php_fatal, False),
@@ -93,7 +100,7 @@ _PREFILTER_RE = re.compile(
     r"Traceback|Error|ERROR|error|Exception|FAIL|Fail|panic|fatal|Fatal|Stack trace|Uncaught"
     r"|\[stacktrace\]"
     r"|(?:\t|  )at |\*\* |REPORT|\.rb:\d+:in |___|●|\d\) \S|<<<|Test +#|---- |goroutine \d"
-    r"|\.go:\d+(:\d+)?: "
+    r"|\.go:\d+(:\d+)?: |━━ "
 )
 
 
@@ -136,7 +143,14 @@ def _block(lines: Sequence[str], found: Found) -> FailureBlock:
         (found.flavor, _mask(headline, quotes=True), _mask(message, quotes=True),
          _mask(frame, quotes=False))
     )  # fmt: skip
-    return FailureBlock(found.first, found.last, found.flavor, headline, signature, important)
+
+    def inner(k: int | None) -> int | None:
+        return k if k is not None and k in inside else None
+
+    where = (inner(found.message), inner(found.innermost), inner(found.outermost))
+    return FailureBlock(
+        found.first, found.last, found.flavor, headline, signature, important, *where
+    )
 
 
 def _body(line: str) -> str:
@@ -147,7 +161,8 @@ _QUOTED_RE = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|\u2018[^\u2019]*\u2019|<[^<
 _DIRS_RE = re.compile(r"(?:[A-Za-z]:)?(?:[\w.@~+\-]*[/\\])+(?=[\w.@+\-]+)")
 _NUMBERS_RE = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-    r"|0x[0-9a-fA-F]+|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b|\d+(?:\.\d+)*"
+    r"|0x[0-9a-fA-F]+|::h[0-9a-f]{12,}\b"  # a Rust symbol's hash
+    r"|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b|\d+(?:\.\d+)*"
 )
 
 
@@ -164,9 +179,11 @@ _LIBRARY_RE = re.compile(
     r"site-packages|dist-packages|/usr/lib/|/usr/local/lib/|lib/python\d|<frozen |node_modules"
     r"|\(node:|node:internal|\(internal/|\bat (?:java|javax|jdk|sun|com\.sun|kotlin|kotlinx"
     r"|scala|org\.junit|junit|org\.gradle|org\.apache\.maven|org\.testng|org\.opentest4j"
-    r"|org\.springframework|worker\.org\.gradle|System|Microsoft|Xunit|NUnit)\.|java\.base/"
+    r"|org\.springframework|worker\.org\.gradle|System|Microsoft|Xunit|NUnit|com\.intellij"
+    r"|org\.eclipse\.jdt\.internal\.junit)\.|java\.base/"
     r"|/runtime/|/src/testing/|/usr/local/go/|/rustc/|library/(?:std|core|alloc|test)/"
-    r"|\.cargo/registry|/gems/|/ruby/\d|/vendor/|\((?:elixir|stdlib|ex_unit|kernel) [\d.]+\)"
+    r"|\.cargo/registry|\d+: <?(?:std|core|alloc|test|backtrace|eyre|color_eyre|color_backtrace)::"
+    r"|/gems/|/ruby/\d|/vendor/|\((?:elixir|stdlib|ex_unit|kernel) [\d.]+\)"
 )
 _FRAME_START_RE = re.compile(r"^[\s>]*(File \"|at |#\d+ |\d+: |from |\(\w[\w ]*[\d.]*\) |\u276f )")
 
@@ -215,6 +232,40 @@ def ranked_important(lines: Sequence[str], block: FailureBlock) -> list[int]:
         heads.reverse()
     frames = [k for k in block.important if k != headline and k not in heads]
     return [headline, *heads[-1:], *heads[:-1], *frames]
+
+
+def user_frame(lines: Sequence[str], block: FailureBlock) -> int | None:
+    """The frame of the user's own code nearest the error: the innermost frame, or when that
+    is a library's (the JDK, site-packages, std, the Go runtime), the first frame from there
+    towards the outermost that is not, in the same trace (not past a `Caused by:`); the
+    innermost frame itself when every frame there is a library's."""
+    start = block.innermost
+    if start is None:
+        return None
+    library = _library_rows(lines, block)
+    if start not in library:
+        return start
+    step = -1 if block.outermost is not None and block.outermost < start else 1
+    end = block.first - 1 if step < 0 else block.last + 1
+    heads = set(headline_rows(lines, block))
+    for k in range(start, end, step):
+        body = _body(lines[k])
+        if k in heads or _TRACE_OPENER_RE.match(body) or _MORE_RE.match(body):
+            break  # the end of this trace: another cause's frames are not where it failed
+        if k not in library and _FRAME_START_RE.match(body):
+            return k
+    return start
+
+
+_MORE_RE = re.compile(r"^\s*\.\.\. \d+ (more|common frames omitted)")
+
+
+def user_entry_frame(lines: Sequence[str], block: FailureBlock) -> int | None:
+    """The outermost frame when it is the user's own code (`main`, the test method), else
+    None: a runner's or the JDK's entry frame (`Thread.run`, an IDE's test launcher) says
+    little and waits with the other library frames."""
+    k = block.outermost
+    return k if k is not None and k not in _library_rows(lines, block) else None
 
 
 def _library_rows(lines: Sequence[str], block: FailureBlock) -> set[int]:

@@ -1,5 +1,5 @@
 """Recognisers for runtime stack traces: Python, Java/Kotlin/Scala, Node, .NET, Go panics,
-Rust panics, Ruby, PHP, Elixir and Erlang.
+Rust panics (and color-eyre's panic and error reports), Ruby, PHP, Elixir and Erlang.
 
 Each takes the lines (as a View), the trigger line and its match, and returns the whole trace
 as a Found, or None when the trigger was a false alarm. A trace ends at the first line its
@@ -255,6 +255,79 @@ def rust_panic(view: View, i: int, _: re.Match[str]) -> Found | None:
             innermost = j
         j += 1
     return Found(i, j - 1, "rust-panic", i, innermost or i, None, [i, message])
+
+
+# color-eyre and eyre reports: `The application panicked (crashed).` with `Message:` and
+# `Location:`, or `Error:` with the numbered chain of causes (`   0: message`), then
+# `━━━━ SPANTRACE ━━━━` / `━━━━ BACKTRACE ━━━━` sections of numbered frames, each with an
+# `at path:line` line under it, and `⋮ N frames hidden ⋮` where color-eyre filtered frames.
+EYRE_RE = re.compile(
+    r"^(The application panicked \(crashed\)\.|Error:\s*$)|^\s*━+ (SPANTRACE|BACKTRACE) ━+\s*$"
+)
+_EYRE_SECTION_RE = re.compile(r"^\s*━+ (SPANTRACE|BACKTRACE) ━+\s*$")
+_EYRE_NUMBERED_RE = re.compile(r"^\s+\d+: \S")
+_EYRE_HEAD_RE = re.compile(r"^(\s*$|\s+\d+: \S|Location:|Error:\s*$|\s+\S+\.rs:\d+\s*$)")
+_EYRE_LINE_RE = re.compile(
+    r"^(\s*$|\s+\d+: \S|\s+at \S|Location:|Message:|Error:\s*$|\s*━+ \w+ ━+\s*$"
+    r"|\s*⋮ .* ⋮\s*$|(Note|Warning|Suggestion|Help): |Run with (COLORBT_SHOW_HIDDEN|RUST_BACKTRACE)"
+    r"|Backtrace omitted|\s{3,}\S)"
+)
+# Frames of the standard library, the test harness and the error-reporting crates themselves
+_EYRE_LIB_FRAME_RE = re.compile(
+    r"^\s*\d+: <?(std|core|alloc|test|backtrace|eyre|color_eyre|color_backtrace"
+    r"|color_spantrace|tracing_error|tracing|tracing_core|rust_begin_unwind|__rust\w*)\b"
+)
+
+
+def eyre_report(view: View, i: int, match: re.Match[str]) -> Found | None:
+    """A color-eyre panic report or eyre error report, from its first line (the chain above
+    a section header when the `Error:` line is not in the log) to its last `Run with ...`
+    hint. Important: the message, `Location:`, the first backtrace frame (where it panicked)
+    and the innermost frame of the user's own code, with their `at` lines."""
+    if view.body(i).startswith("Error:"):
+        k = i + 1
+        while k < len(view) and view.blank(k):
+            k += 1
+        if k >= len(view) or not _EYRE_NUMBERED_RE.match(view.body(k)):
+            return None
+    first = i
+    if not view.body(i).startswith("The application"):  # the chain may be above: its top
+        while first - 1 >= view.floor and _EYRE_HEAD_RE.match(view.body(first - 1)):
+            first -= 1
+        while first < i and view.blank(first):
+            first += 1
+    j = i + 1
+    while j < len(view) and _EYRE_LINE_RE.match(view.body(j)):
+        j += 1
+    last = view.trim(first, j - 1)
+    rows = range(first, last + 1)
+    panic = view.body(first).startswith("The application panicked")
+    message = next((k for k in rows if view.body(k).startswith("Message:")), None)
+    error = next((k for k in rows if view.body(k).startswith("Error:")), None)
+    if message is None and error is not None:  # `Error:` and its chain of causes
+        message = next((k for k in rows if k > error and _EYRE_NUMBERED_RE.match(view.body(k))),
+                       None)  # fmt: skip
+    important = [first]
+    for k in rows:
+        if view.body(k).startswith("Error:") and k + 1 <= last:
+            important += [k, k + 1]  # an error's own section: `Error:` and its message
+        if view.body(k).startswith("Location:"):
+            important.append(k)
+            if view.body(k).strip() == "Location:" and k + 1 <= last:
+                important.append(k + 1)
+    section = next((k for k in rows if "BACKTRACE" in view.body(k) and
+                    _EYRE_SECTION_RE.match(view.body(k))), None)  # fmt: skip
+    frames = [k for k in rows if section is not None and k > section
+              and _EYRE_NUMBERED_RE.match(view.body(k))]  # fmt: skip
+    own = [k for k in frames if not _EYRE_LIB_FRAME_RE.match(view.body(k))]
+    innermost = own[0] if own else (frames[0] if frames else None)
+    for k in dict.fromkeys(frames[:1] + own[:1]):
+        important.append(k)
+        if k + 1 <= last and view.body(k + 1).lstrip().startswith("at "):
+            important.append(k + 1)
+    flavor = "rust-panic" if panic else "rust-error"
+    outermost = frames[-1] if frames else None
+    return Found(first, last, flavor, first, innermost, outermost, important, message)
 
 
 # -- Ruby, PHP, Elixir, Erlang ----------------------------------------------------------------
