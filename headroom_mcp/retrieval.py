@@ -411,10 +411,12 @@ def matching_parts(
         considered += 1
     trimmed: list[Trimmed] = []
     if trimming:
-        trimmed, spent = _trim_left_over(content, candidates, passed, spans, budget, spent)
+        footer = PAGING_FOOTER_TOKENS if considered < len(candidates) else 0
+        room = budget - TRIMMED_FOOTER_TOKENS - footer
+        trimmed, spent = _trim_left_over(content, candidates, passed, spans, room, spent)
         trimmed_starts = {t.start for t in trimmed}
         too_big = [(start, label) for start, label in too_big if start not in trimmed_starts]
-        spans, trimmed = _upgrade(content, candidates, spans, trimmed, budget, spent)
+        spans, trimmed = _upgrade(content, candidates, spans, trimmed, room, spent)
     remaining = len(candidates) - considered
     while True:
         lines = _answer_lines(
@@ -508,13 +510,12 @@ def _trim_left_over(
     candidates: list[Candidate],
     passed: list[int],
     spans: list[tuple[int, int, str, UnitHit]],
-    budget: int,
+    room: int,
     spent: int,
 ) -> tuple[list[Trimmed], int]:
     """The failure blocks passed over for the budget, in rank order: first each by its
     headline (so every matching failure is named), then by its key lines while they fit."""
     trimmed: list[Trimmed] = []
-    room = budget - TRIMMED_FOOTER_TOKENS - PAGING_FOOTER_TOKENS
     for index in passed:
         _hit, start, end, _family = candidates[index]
         if "\n" not in content[start:end].strip():
@@ -550,12 +551,11 @@ def _upgrade(
     candidates: list[Candidate],
     spans: list[tuple[int, int, str, UnitHit]],
     trimmed: list[Trimmed],
-    budget: int,
+    room: int,
     spent: int,
 ) -> tuple[list[tuple[int, int, str, UnitHit]], list[Trimmed]]:
     """Blocks shown by key lines shown whole instead, in rank order, while the budget holds."""
     hits = {(start, end): hit for hit, start, end, _ in candidates}
-    room = budget - (TRIMMED_FOOTER_TOKENS + PAGING_FOOTER_TOKENS if trimmed else 0)
     kept: list[Trimmed] = []
     for part in trimmed:
         if not part.full:

@@ -38,9 +38,11 @@ def trimmed_label(first_line: int, last_line: int, offset: int) -> str:
 
 def trimmed_footer(cut: int, headlines: int, short: str) -> str:
     """The last line of an answer holding trimmed blocks: how to read one whole."""
-    shown = f"{cut} failure blocks cut to their key lines (headline, message, innermost frame)"
-    if headlines:
-        shown += f", {headlines} shown by their headline alone,"
+    if cut:
+        shown = f"{cut} failure blocks cut to their key lines (headline, message, innermost frame)"
+        shown += f" and {headlines} to their headline" if headlines else ""
+    else:
+        shown = f"{headlines} failure blocks shown by their headline alone"
     return (
         f"{MARKER_PREFIX}: {shown} to fit the budget · read one whole: "
         f'headroom_retrieve(hash="{short}", offset=N) pages the original from the offset on its '

@@ -87,14 +87,15 @@ def _collapse(
     shown: dict[int, tuple[int, str]],
     hidden: set[int],
 ) -> None:
-    best: tuple[int, int] | None = None  # (top count, slot)
+    best: tuple[int, int, int] | None = None  # (top count, slot, length of its value)
     for slot in range(len(values[0])):
         counts = Counter(v[slot] for v in values if v[slot])
         if len(counts) < 2:
             continue  # a constant (uid=0) or a header value tells nothing apart
-        top = counts.most_common(1)[0][1]
-        if best is None or top > best[0]:
-            best = (top, slot)
+        value, top = counts.most_common(1)[0]
+        # Ties go to the longer value: an address over a count ("PAM 4 more failures").
+        if best is None or (top, len(value)) > (best[0], best[2]):
+            best = (top, slot, len(value))
     if best is None and len(members) >= MIN_REPEATS:
         # Every value is the same on every line (or sits in the header): the lines are one
         # event repeated.
