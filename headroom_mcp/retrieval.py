@@ -643,7 +643,8 @@ def _render(
             run.append((single.group(1), text.strip("\n") + (f"\n{note}" if note else "")))
             continue
         flush()
-        blocks.append(f"{MARKER_PREFIX}: {where}]\n{text}" + (f"\n{note}" if note else ""))
+        body = text.rstrip("\n") + f"\n{note}" if note else text
+        blocks.append(f"{MARKER_PREFIX}: {where}]\n{body}")
     flush()
     if len(blocks) == 1 and count_tokens(blocks[0]) > budget:
         from headroom_mcp.retrieval_pages import head_within
