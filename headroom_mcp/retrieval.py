@@ -310,16 +310,27 @@ def _repeats_of(content: str, candidates: list[Candidate]) -> Repeats:
     return find_repeats(lines)
 
 
+TRIM_CHECKS = 20  # passed-over parts looked at for a failure block to cut
+
+
 def _blocks_left_over(content: str, candidates: list[Candidate], budget: int) -> bool:
-    """More than one multi-line part (a failure block) matches, and they do not fit whole."""
-    blocks = [c for c in candidates if "\n" in content[c[1] : c[2]].strip()]
-    if len(blocks) < 2:
-        return False
+    """The candidates do not fit whole, and among those past the budget are failure blocks
+    that can be cut to key lines (chunks of other text cannot, and keep the whole budget)."""
     total = 0
-    for _hit, start, end, _family in blocks:
-        total += count_tokens(content[start:end]) + PART_OVERHEAD_TOKENS
-        if total > budget:
-            return True
+    checks = 0
+    for _hit, start, end, _family in candidates:
+        text = content[start:end]
+        multi = "\n" in text.strip()
+        if total <= budget:
+            total += count_tokens(text) + (PART_OVERHEAD_TOKENS if multi else LINE_OVERHEAD_TOKENS)
+            if total <= budget:
+                continue
+        if multi:
+            if key_lines(content, start, end) is not None:
+                return True
+            checks += 1
+            if checks >= TRIM_CHECKS:
+                return False
     return False
 
 
