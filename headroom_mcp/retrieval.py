@@ -8,6 +8,11 @@ inside a stack trace or test failure is widened to the whole failure block. They
 original order under `[headroom: location]` lines, as many as fit the budget, with a last line
 saying how many more match and how to page. Nothing matching is never an empty answer: the
 closest parts come back, marked as weak matches.
+
+Two things keep a large answer useful. Failure blocks that do not all fit whole come cut to
+their key lines (retrieval_blocks), so every matching failure is at least named. For a question
+about errors, an error line repeated with one dominant value comes once with a count line
+(retrieval_repeats), and the lines tagged as errors go first when all of them fit.
 """
 
 from __future__ import annotations
