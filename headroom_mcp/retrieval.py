@@ -315,14 +315,16 @@ def _repeats_of(content: str, candidates: list[Candidate]) -> Repeats:
     return find_repeats(lines)
 
 
-TRIM_CHECKS = 20  # passed-over parts looked at for a failure block to cut
+TRIM_CHECKS = 20  # passed-over parts looked at for failure blocks to cut
+TRIM_GAIN = 2  # cut blocks must be this many times smaller than whole ones to be worth it
 
 
 def _blocks_left_over(content: str, candidates: list[Candidate], budget: int) -> bool:
-    """The candidates do not fit whole, and among those past the budget are failure blocks
-    that can be cut to key lines (chunks of other text cannot, and keep the whole budget)."""
+    """The candidates do not fit whole, and those past the budget are mostly failure blocks
+    whose key lines are a small part of them: cutting them names many more failures. Small
+    blocks (a name and a message) and chunks of other text are better shown whole."""
     total = 0
-    checks = 0
+    whole = cut = checks = 0
     for _hit, start, end, _family in candidates:
         text = content[start:end]
         multi = "\n" in text.strip()
@@ -330,47 +332,43 @@ def _blocks_left_over(content: str, candidates: list[Candidate], budget: int) ->
             total += count_tokens(text) + (PART_OVERHEAD_TOKENS if multi else LINE_OVERHEAD_TOKENS)
             if total <= budget:
                 continue
-        if multi:
-            if key_lines(content, start, end) is not None:
-                return True
-            checks += 1
-            if checks >= TRIM_CHECKS:
-                return False
-    return False
+        if not multi:
+            continue
+        key = key_lines(content, start, end)
+        size = count_tokens(text)
+        whole += size
+        cut += size if key is None else count_tokens(key)
+        checks += 1
+        if checks >= TRIM_CHECKS:
+            break
+    return whole > 0 and cut * TRIM_GAIN <= whole
 
 
-def matching_parts(
-    short: str,
-    kind: str,
+@dataclass
+class Chosen:
+    """Whole parts chosen in rank order within a budget, and what was passed over."""
+
+    spans: list[tuple[int, int, str, UnitHit]]
+    notes: dict[int, str]  # start of a shown line -> its count line
+    too_big: list[tuple[int, str]]  # (start, label) of parts that did not fit what was left
+    passed: list[int]  # indexes of candidates passed over for the budget
+    considered: int
+    spent: int
+
+
+def _choose_whole(
     content: str,
-    tokens: int,
-    query: str,
-    found: Found,
-    total_units: int,
-    budget: int,
-    offset: int = 0,
-    errors_asked: bool = False,
-) -> RetrieveResult:
-    """The best parts from rank `offset` on, whole and widened to failure blocks, spread
-    over different failures, as many as fit `budget` tokens, shown in original order; a last
-    line says what else matches and how to page. Error lines repeated with one dominant value
-    come once per value with a count line; matching failure blocks that do not fit whole come
-    as their key lines."""
+    candidates: list[Candidate],
+    repeats: Repeats,
+    offset: int,
+    whole_budget: int,
+    errors_asked: bool,
+    trimming: bool,
+) -> Chosen:
     spans: list[tuple[int, int, str, UnitHit]] = []
-    notes: dict[int, str] = {}  # start of a shown line -> its count line
+    notes: dict[int, str] = {}
     shapes: set[str] = set()
     spent = 0
-    candidates = _spread(content, found.hits)
-    repeats = Repeats({}, frozenset())
-    if errors_asked:
-        repeats = _repeats_of(content, candidates)
-        if found.errors:
-            reordered = _errors_first(content, candidates, found.errors, repeats, budget)
-            if reordered is not candidates:
-                candidates = reordered
-                repeats = _repeats_of(content, candidates)
-    trimming = _blocks_left_over(content, candidates[offset:], budget)
-    whole_budget = int(WHOLE_SHARE * budget) if trimming else budget
     too_big: list[tuple[int, str]] = []  # parts passed over: they did not fit what was left
     passed: list[int] = []  # indexes of candidates passed over for the budget
     considered = offset
@@ -425,14 +423,65 @@ def matching_parts(
             notes[start] = note
         spent += cost
         considered += 1
+    return Chosen(spans, notes, too_big, passed, considered, spent)
+
+
+def matching_parts(
+    short: str,
+    kind: str,
+    content: str,
+    tokens: int,
+    query: str,
+    found: Found,
+    total_units: int,
+    budget: int,
+    offset: int = 0,
+    errors_asked: bool = False,
+) -> RetrieveResult:
+    """The best parts from rank `offset` on, whole and widened to failure blocks, spread
+    over different failures, as many as fit `budget` tokens, shown in original order; a last
+    line says what else matches and how to page. Error lines repeated with one dominant value
+    come once per value with a count line; matching failure blocks that do not fit whole come
+    as their key lines."""
+    candidates = _spread(content, found.hits)
+    repeats = Repeats({}, frozenset())
+    if errors_asked:
+        repeats = _repeats_of(content, candidates)
+        if found.errors:
+            reordered = _errors_first(content, candidates, found.errors, repeats, budget)
+            if reordered is not candidates:
+                candidates = reordered
+                repeats = _repeats_of(content, candidates)
+    trimming = _blocks_left_over(content, candidates[offset:], budget)
+    whole_budget = int(WHOLE_SHARE * budget) if trimming else budget
+    chosen = _choose_whole(
+        content, candidates, repeats, offset, whole_budget, errors_asked, trimming
+    )
     trimmed: list[Trimmed] = []
     if trimming:
-        footer = PAGING_FOOTER_TOKENS if considered < len(candidates) else 0
+        footer = PAGING_FOOTER_TOKENS if chosen.considered < len(candidates) else 0
         room = budget - TRIMMED_FOOTER_TOKENS - footer
-        trimmed, spent = _trim_left_over(content, candidates, passed, spans, room, spent)
-        trimmed_starts = {t.start for t in trimmed}
-        too_big = [(start, label) for start, label in too_big if start not in trimmed_starts]
-        spans, trimmed = _upgrade(content, candidates, spans, trimmed, room, spent)
+        trimmed, spent = _trim_left_over(
+            content, candidates, chosen.passed, chosen.spans, room, chosen.spent
+        )
+        if trimmed:
+            starts = {t.start for t in trimmed}
+            chosen.too_big = [
+                (start, label) for start, label in chosen.too_big if start not in starts
+            ]
+            chosen.spans, trimmed = _upgrade(
+                content, candidates, chosen.spans, trimmed, room, spent
+            )
+        else:  # nothing past the half could be cut: whole parts take the whole budget
+            chosen = _choose_whole(
+                content, candidates, repeats, offset, budget, errors_asked, False
+            )
+    spans, notes, too_big, considered = (
+        chosen.spans,
+        chosen.notes,
+        chosen.too_big,
+        chosen.considered,
+    )
     remaining = len(candidates) - considered
     while True:
         lines = _answer_lines(
