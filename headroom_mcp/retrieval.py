@@ -8,6 +8,11 @@ inside a stack trace or test failure is widened to the whole failure block. They
 original order under `[headroom: location]` lines, as many as fit the budget, with a last line
 saying how many more match and how to page. Nothing matching is never an empty answer: the
 closest parts come back, marked as weak matches.
+
+Two things keep a large answer useful. Failure blocks that do not all fit whole come cut to
+their key lines (retrieval_blocks), so every matching failure is at least named. For a question
+about errors, an error line repeated with one dominant value comes once with a count line
+(retrieval_repeats), and the lines tagged as errors go first when all of them fit.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ from headroom_mcp.context import worker_for
 from headroom_mcp.engines.base import MARKER_PREFIX
 from headroom_mcp.engines.log_lines import template_of
 from headroom_mcp.results import RetrievedPart, RetrieveResult
+from headroom_mcp.retrieval_blocks import key_lines, trimmed_footer, trimmed_label
 from headroom_mcp.retrieval_query import QueryPlan, stem
+from headroom_mcp.retrieval_repeats import Repeats, find_repeats
 from headroom_mcp.store import CcrStore, UnitHit
 from headroom_mcp.tokens import count_tokens
 
@@ -31,6 +38,7 @@ VECTOR_WEIGHT = 0.3
 VECTOR_CANDIDATES = 50
 MAX_PARTS = 2000  # the budget is what limits an answer; this only bounds the work
 PART_OVERHEAD_TOKENS = 12  # the location line of a part
+LINE_OVERHEAD_TOKENS = 4  # a one-line part's number in the line listing a run of them
 ON_DEMAND_SECONDS = 0.1  # embedding done inside a retrieve call, at most
 ON_DEMAND_UNITS = 48
 BLOCK_WINDOW_LINES = 300  # lines around a part searched for the failure block it sits in
@@ -48,6 +56,8 @@ class Found:
     how: str
     weak: bool = False
     searched: int = 0
+    errors: frozenset[int] = frozenset()  # seqs of the units tagged as errors, for a
+    # question about errors in general: shown ahead of keyword matches when they all fit
 
 
 def _fuse(rankings: list[tuple[list[UnitHit], float]]) -> list[UnitHit]:
@@ -68,6 +78,7 @@ def find_parts(
     labels: list[str] = []
     limit = ERROR_CANDIDATES if (plan.errors or plan.warnings) else CANDIDATES
     lexical = store.search_units(digest, plan.match, limit)
+    errors: frozenset[int] = frozenset()
     if lexical:
         rankings.append((lexical, 1.0))
         labels.append("keywords")
@@ -76,6 +87,8 @@ def find_parts(
         if tagged:
             rankings.append((tagged, TAG_WEIGHT))
             labels.append("error units" if plan.errors else "warning units")
+            if plan.only_intent:
+                errors = frozenset(h.seq for h in tagged)
     units = store.all_units(digest)
     vector_note = _vector_ranking(settings, store, digest, plan, content, lexical, rankings, units)
     if vector_note == "embeddings":
@@ -83,7 +96,7 @@ def find_parts(
     if rankings:
         how = " + ".join(labels) + (f" ({vector_note})" if vector_note != "embeddings" else "")
         fused = _fuse(rankings)
-        return Found(_by_coverage(fused, plan, content, units), how)
+        return Found(_by_coverage(fused, plan, content, units), how, errors=errors)
     return _weak(plan, content, vector_note, units)
 
 
@@ -267,6 +280,152 @@ def _spread(content: str, hits: list[UnitHit]) -> list[tuple[UnitHit, int, int, 
     return ordered + [(h, h.start, h.end, "") for h in hits[MAX_CANDIDATES:]]
 
 
+WHOLE_SHARE = 0.5  # with more failure blocks than fit whole, whole ones get this share of
+# the budget and the rest show every other matching block by its key lines
+
+
+Candidate = tuple[UnitHit, int, int, str]
+
+
+def _errors_first(
+    content: str, candidates: list[Candidate], errors: frozenset[int], repeats: Repeats, budget: int
+) -> list[Candidate]:
+    """The candidates with the units tagged as errors first, when every one of them (repeats
+    counted once) fits the budget: for "errors and unusual events" they are the answer, and
+    keyword matches of "unusual" or "events" come after. When they do not all fit, the order
+    stays the fused one, so the budget is spread over kinds of error."""
+    cost = 0
+    for index, (hit, start, end, _family) in enumerate(candidates):
+        if hit.seq in errors and index not in repeats.hidden:
+            text = content[start:end]
+            single = "\n" not in text.strip()
+            cost += count_tokens(text) + (LINE_OVERHEAD_TOKENS if single else PART_OVERHEAD_TOKENS)
+            if cost > budget:
+                return candidates
+    tagged = [c for c in candidates if c[0].seq in errors]
+    return tagged + [c for c in candidates if c[0].seq not in errors]
+
+
+def _repeats_of(content: str, candidates: list[Candidate]) -> Repeats:
+    lines = [
+        (index, start, content[start:end])
+        for index, (_hit, start, end, _family) in enumerate(candidates)
+        if "\n" not in content[start:end].strip()
+    ]
+    return find_repeats(lines)
+
+
+TRIM_CHECKS = 20  # passed-over parts looked at for failure blocks to cut
+TRIM_GAIN = 2  # cut blocks must be this many times smaller than whole ones to be worth it
+
+
+def _blocks_left_over(content: str, candidates: list[Candidate], budget: int) -> bool:
+    """The candidates do not fit whole, and those past the budget are mostly failure blocks
+    whose key lines are a small part of them: cutting them names many more failures. Small
+    blocks (a name and a message) and chunks of other text are better shown whole."""
+    total = 0
+    whole = cut = checks = 0
+    for _hit, start, end, _family in candidates:
+        text = content[start:end]
+        multi = "\n" in text.strip()
+        if total <= budget:
+            total += count_tokens(text) + (PART_OVERHEAD_TOKENS if multi else LINE_OVERHEAD_TOKENS)
+            if total <= budget:
+                continue
+        if not multi:
+            continue
+        key = key_lines(content, start, end)
+        size = count_tokens(text)
+        whole += size
+        cut += size if key is None else count_tokens(key)
+        checks += 1
+        if checks >= TRIM_CHECKS:
+            break
+    return whole > 0 and cut * TRIM_GAIN <= whole
+
+
+@dataclass
+class Chosen:
+    """Whole parts chosen in rank order within a budget, and what was passed over."""
+
+    spans: list[tuple[int, int, str, UnitHit]]
+    notes: dict[int, str]  # start of a shown line -> its count line
+    too_big: list[tuple[int, str]]  # (start, label) of parts that did not fit what was left
+    passed: list[int]  # indexes of candidates passed over for the budget
+    considered: int
+    spent: int
+
+
+def _choose_whole(
+    content: str,
+    candidates: list[Candidate],
+    repeats: Repeats,
+    offset: int,
+    whole_budget: int,
+    errors_asked: bool,
+    trimming: bool,
+) -> Chosen:
+    spans: list[tuple[int, int, str, UnitHit]] = []
+    notes: dict[int, str] = {}
+    shapes: set[str] = set()
+    spent = 0
+    too_big: list[tuple[int, str]] = []  # parts passed over: they did not fit what was left
+    passed: list[int] = []  # indexes of candidates passed over for the budget
+    considered = offset
+    for index in range(offset, len(candidates)):
+        hit, start, end, _family = candidates[index]
+        if len(spans) >= MAX_PARTS:
+            break
+        if index in repeats.hidden:
+            considered += 1
+            continue  # counted on the line shown for its value
+        note = ""
+        if index in repeats.shown:
+            shown_index, note = repeats.shown[index]
+            hit, start, end, _family = candidates[shown_index]
+        text = content[start:end]
+        if "\n" not in text.strip():
+            # The same line again adds nothing; with other numbers, only to a question about
+            # errors, whose every instance (which host, which id) may be the answer.
+            shape = text.strip() if errors_asked else template_of(text)
+            if shape in shapes:
+                considered += 1
+                continue
+            shapes.add(shape)
+        if any(s < end and start < e for s, e, _, _ in spans):
+            considered += 1
+            continue  # already inside a widened part
+        single = "\n" not in text.strip()
+        overhead = LINE_OVERHEAD_TOKENS if single else PART_OVERHEAD_TOKENS
+        cost = count_tokens(text) + overhead + (count_tokens(note) + 1 if note else 0)
+        if spans and spent + cost > whole_budget:
+            passed.append(index)
+            if whole_budget - spent < SMALLEST_PART_TOKENS or len(too_big) >= MAX_TOO_BIG:
+                if trimming:
+                    passed += range(index + 1, len(candidates))
+                break
+            first = content.count("\n", 0, start) + 1
+            too_big.append(
+                (
+                    start,
+                    f"lines {first}-{first + content.count(chr(10), start, end)} ({cost:,} tokens)",
+                )
+            )
+            considered += 1
+            continue  # a smaller part further down may still fit; this one is named below
+        where = hit.location
+        if (start, end) != (hit.start, hit.end):
+            first = content.count("\n", 0, start) + 1
+            last = first + content.count("\n", start, end)
+            where = f"lines {first}-{last}, the failure block around {hit.location}"
+        spans.append((start, end, where, hit))
+        if note:
+            notes[start] = note
+        spent += cost
+        considered += 1
+    return Chosen(spans, notes, too_big, passed, considered, spent)
+
+
 def matching_parts(
     short: str,
     kind: str,
@@ -281,69 +440,57 @@ def matching_parts(
 ) -> RetrieveResult:
     """The best parts from rank `offset` on, whole and widened to failure blocks, spread
     over different failures, as many as fit `budget` tokens, shown in original order; a last
-    line says what else matches and how to page."""
-    spans: list[tuple[int, int, str, UnitHit]] = []
-    shapes: set[str] = set()
-    spent = 0
+    line says what else matches and how to page. Error lines repeated with one dominant value
+    come once per value with a count line; matching failure blocks that do not fit whole come
+    as their key lines."""
     candidates = _spread(content, found.hits)
-    too_big: list[str] = []  # parts passed over because they did not fit what was left
-    considered = offset
-    for hit, start, end, _family in candidates[offset:]:
-        if len(spans) >= MAX_PARTS:
-            break
-        text = content[start:end]
-        if "\n" not in text.strip():
-            # The same line again adds nothing; with other numbers, only to a question about
-            # errors, whose every instance (which host, which id) may be the answer.
-            shape = text.strip() if errors_asked else template_of(text)
-            if shape in shapes:
-                considered += 1
-                continue
-            shapes.add(shape)
-        if any(s < end and start < e for s, e, _, _ in spans):
-            considered += 1
-            continue  # already inside a widened part
-        cost = count_tokens(text) + PART_OVERHEAD_TOKENS
-        if spans and spent + cost > budget:
-            if budget - spent < SMALLEST_PART_TOKENS or len(too_big) >= MAX_TOO_BIG:
-                break
-            first = content.count("\n", 0, start) + 1
-            too_big.append(
-                f"lines {first}-{first + content.count(chr(10), start, end)} ({cost:,} tokens)"
+    repeats = Repeats({}, frozenset())
+    if errors_asked:
+        repeats = _repeats_of(content, candidates)
+        if found.errors:
+            reordered = _errors_first(content, candidates, found.errors, repeats, budget)
+            if reordered is not candidates:
+                candidates = reordered
+                repeats = _repeats_of(content, candidates)
+    trimming = _blocks_left_over(content, candidates[offset:], budget)
+    whole_budget = int(WHOLE_SHARE * budget) if trimming else budget
+    chosen = _choose_whole(
+        content, candidates, repeats, offset, whole_budget, errors_asked, trimming
+    )
+    trimmed: list[Trimmed] = []
+    if trimming:
+        footer = PAGING_FOOTER_TOKENS if chosen.considered < len(candidates) else 0
+        room = budget - TRIMMED_FOOTER_TOKENS - footer
+        trimmed, spent = _trim_left_over(
+            content, candidates, chosen.passed, chosen.spans, room, chosen.spent
+        )
+        if trimmed:
+            starts = {t.start for t in trimmed}
+            chosen.too_big = [
+                (start, label) for start, label in chosen.too_big if start not in starts
+            ]
+            chosen.spans, trimmed = _upgrade(
+                content, candidates, chosen.spans, trimmed, room, spent
             )
-            considered += 1
-            continue  # a smaller part further down may still fit; this one is named below
-        where = hit.location
-        if (start, end) != (hit.start, hit.end):
-            first = content.count("\n", 0, start) + 1
-            last = first + content.count("\n", start, end)
-            where = f"lines {first}-{last}, the failure block around {hit.location}"
-        spans.append((start, end, where, hit))
-        spent += cost
-        considered += 1
-    blocks = _render(content, sorted(spans), budget)
+        else:  # nothing past the half could be cut: whole parts take the whole budget
+            chosen = _choose_whole(
+                content, candidates, repeats, offset, budget, errors_asked, False
+            )
+    spans, notes, too_big, considered = (
+        chosen.spans,
+        chosen.notes,
+        chosen.too_big,
+        chosen.considered,
+    )
     remaining = len(candidates) - considered
-    lines: list[str] = []
-    if found.weak:
-        lines.append(
-            f'{MARKER_PREFIX}: no part of {short} contains the words of "{query}"; the '
-            f"{len(spans)} closest of {found.searched} parts follow (weak matches). Ask with "
-            f'words the content would contain, or headroom_retrieve(hash="{short}") for all]'
-        )
-    lines += blocks
-    if too_big:
-        lines.append(
-            f"{MARKER_PREFIX}: also matching, too large for the rest of the budget: "
-            f'{", ".join(too_big)} · read one with headroom_retrieve(hash="{short}", '
-            f"query=..., max_tokens=N) or page the original]"
-        )
-    if remaining > 0 and not found.weak:
-        hint = query.replace('"', "'")
-        lines.append(
-            f"{MARKER_PREFIX}: {len(spans)} of {len(spans) + remaining} matching parts shown "
-            f'(ranked by {found.how}) · the next: headroom_retrieve(hash="{short}", '
-            f'query="{hint}", offset={considered}) · or narrow the query]'
-        )
+    while True:
+        lines = _answer_lines(
+            content, short, query, found, spans, notes, trimmed, too_big, remaining, considered,
+            budget,
+        )  # fmt: skip
+        if not trimmed or count_tokens("\n".join(lines)) <= budget:
+            break
+        _shrink(trimmed)  # the estimate fell short: the lowest-ranked trimmed part gives way
     text = "\n".join(lines)
     parts = [RetrievedPart(where, s, e) for s, e, where, _ in sorted(spans)]
     return RetrieveResult(
@@ -354,21 +501,177 @@ def matching_parts(
     )  # fmt: skip
 
 
+def _answer_lines(
+    content: str,
+    short: str,
+    query: str,
+    found: Found,
+    spans: list[tuple[int, int, str, UnitHit]],
+    notes: dict[int, str],
+    trimmed: list[Trimmed],
+    too_big: list[tuple[int, str]],
+    remaining: int,
+    considered: int,
+    budget: int,
+) -> list[str]:
+    blocks = _render(content, sorted(spans), budget, notes, trimmed)
+    lines: list[str] = []
+    if found.weak:
+        lines.append(
+            f'{MARKER_PREFIX}: no part of {short} contains the words of "{query}"; the '
+            f"{len(spans)} closest of {found.searched} parts follow (weak matches). Ask with "
+            f'words the content would contain, or headroom_retrieve(hash="{short}") for all]'
+        )
+    lines += blocks
+    if trimmed:
+        cut = sum(1 for t in trimmed if t.full)
+        lines.append(trimmed_footer(cut, len(trimmed) - cut, short))
+    if too_big:
+        named = ", ".join(label for _, label in too_big)
+        lines.append(
+            f"{MARKER_PREFIX}: also matching, too large for the rest of the budget: {named} · "
+            f'read one with headroom_retrieve(hash="{short}", query=..., max_tokens=N) or page '
+            "the original]"
+        )
+    if remaining > 0 and not found.weak:
+        hint = query.replace('"', "'")
+        lines.append(
+            f"{MARKER_PREFIX}: {len(spans)} of {len(spans) + remaining} matching parts shown "
+            f'(ranked by {found.how}) · the next: headroom_retrieve(hash="{short}", '
+            f'query="{hint}", offset={considered}) · or narrow the query]'
+        )
+    return lines
+
+
+def _shrink(trimmed: list[Trimmed]) -> None:
+    """One step smaller: the lowest-ranked block shown by key lines drops to its headline;
+    when none is left, the lowest-ranked headline goes."""
+    for part in reversed(trimmed):
+        if part.full:
+            part.full = False
+            return
+    trimmed.pop()
+
+
+TRIMMED_FOOTER_TOKENS = 60
+PAGING_FOOTER_TOKENS = 80  # the last line, naming the next offset
+
+
+@dataclass
+class Trimmed:
+    """A failure block passed over for the budget, shown by its key lines, or by its headline
+    alone when even those do not fit."""
+
+    start: int
+    end: int
+    key: str  # the key lines under their location line
+    headline: str  # the block's first key line, verbatim
+    line: int  # the block's first line number
+    full: bool = False  # key lines (else the headline alone)
+
+
+def _trim_left_over(
+    content: str,
+    candidates: list[Candidate],
+    passed: list[int],
+    spans: list[tuple[int, int, str, UnitHit]],
+    room: int,
+    spent: int,
+) -> tuple[list[Trimmed], int]:
+    """The failure blocks passed over for the budget, in rank order: first each by its
+    headline (so every matching failure is named), then by its key lines while they fit."""
+    trimmed: list[Trimmed] = []
+    for index in passed:
+        _hit, start, end, _family = candidates[index]
+        if "\n" not in content[start:end].strip():
+            continue
+        if any(s < end and start < e for s, e, _, _ in spans) or any(
+            t.start < end and start < t.end for t in trimmed
+        ):
+            continue
+        key = key_lines(content, start, end)
+        if key is None:
+            continue
+        first = content.count("\n", 0, start) + 1
+        label = trimmed_label(first, first + content.count("\n", start, end), start)
+        headline = key.split("\n", 1)[0]
+        cost = count_tokens(headline) + HEADLINE_TOKENS
+        if spent + cost > room:
+            continue
+        trimmed.append(Trimmed(start, end, f"{label}\n{key}", headline, first))
+        spent += cost
+    for part in trimmed:
+        extra = count_tokens(part.key) + 1 - count_tokens(part.headline) - HEADLINE_TOKENS
+        if spent + extra <= room:
+            part.full = True
+            spent += extra
+    return trimmed, spent
+
+
+HEADLINE_TOKENS = 6  # a headline's line number in the list of headline-only blocks
+
+
+def _upgrade(
+    content: str,
+    candidates: list[Candidate],
+    spans: list[tuple[int, int, str, UnitHit]],
+    trimmed: list[Trimmed],
+    room: int,
+    spent: int,
+) -> tuple[list[tuple[int, int, str, UnitHit]], list[Trimmed]]:
+    """Blocks shown by key lines shown whole instead, in rank order, while the budget holds."""
+    hits = {(start, end): hit for hit, start, end, _ in candidates}
+    kept: list[Trimmed] = []
+    for part in trimmed:
+        if not part.full:
+            kept.append(part)
+            continue
+        extra = count_tokens(content[part.start : part.end]) + PART_OVERHEAD_TOKENS
+        extra -= count_tokens(part.key) + 1
+        if spent + extra <= room:
+            hit = hits[(part.start, part.end)]
+            last = part.line + content.count("\n", part.start, part.end)
+            where = f"lines {part.line}-{last}, the failure block around {hit.location}"
+            spans.append((part.start, part.end, where, hit))
+            spent += extra
+        else:
+            kept.append(part)
+    return spans, kept
+
+
 _SINGLE_LINE_RE = re.compile(r"^lines? (\d+)$")
 
 
-def _render(content: str, spans: list[tuple[int, int, str, UnitHit]], budget: int) -> list[str]:
+def _render(
+    content: str,
+    spans: list[tuple[int, int, str, UnitHit]],
+    budget: int,
+    notes: dict[int, str] | None = None,
+    trimmed: list[Trimmed] | None = None,
+) -> list[str]:
     """Each part under its location line; touching parts as one block of original text; a run
-    of one-line parts (log lines found far apart) under one line listing their line numbers."""
+    of one-line parts (log lines found far apart) under one line listing their line numbers;
+    a repeated line followed by its count line; trimmed failure blocks, already under their
+    location lines, in their place."""
+    notes = notes or {}
     merged: list[tuple[int, int, str]] = []
     for start, end, where, _ in spans:
-        if merged and start <= merged[-1][1] + 1:
+        if (
+            merged
+            and start <= merged[-1][1] + 1
+            and start not in notes
+            and merged[-1][0] not in notes
+        ):
             first_where = merged[-1][2].split(" … ")[0]
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]), f"{first_where} … {where}")
         else:
             merged.append((start, end, where))
+    events: list[tuple[int, int, str, Trimmed | None]] = [(s, e, w, None) for s, e, w in merged]
+    events += [(t.start, t.end, "", t) for t in trimmed or []]
+    events.sort(key=lambda ev: ev[0])
     blocks: list[str] = []
     run: list[tuple[str, str]] = []  # (line number, text) of consecutive one-line parts
+    heads: list[tuple[str, str]] = []  # (line number, headline) of consecutive blocks
 
     def flush() -> None:
         if run:
@@ -376,15 +679,37 @@ def _render(content: str, spans: list[tuple[int, int, str, UnitHit]], budget: in
             label = "line" if len(run) == 1 else "lines"
             blocks.append(f"{MARKER_PREFIX}: {label} {numbers}]\n" + "\n".join(t for _, t in run))
             run.clear()
+        if heads:
+            numbers = ", ".join(number for number, _ in heads)
+            what = (
+                "headline of the failure block at line"
+                if len(heads) == 1
+                else ("headlines of the failure blocks at lines")
+            )
+            blocks.append(f"{MARKER_PREFIX}: {what} {numbers}]\n" + "\n".join(t for _, t in heads))
+            heads.clear()
 
-    for start, end, where in merged:
+    for start, end, where, part in events:
+        if part is not None:
+            if part.full:
+                flush()
+                blocks.append(part.key)
+            else:
+                if run:
+                    flush()
+                heads.append((str(part.line), part.headline))
+            continue
+        if heads:
+            flush()
         text = content[start:end]
+        note = notes.get(start)
         single = _SINGLE_LINE_RE.match(where)
         if single and "\n" not in text.strip("\n"):
-            run.append((single.group(1), text.strip("\n")))
+            run.append((single.group(1), text.strip("\n") + (f"\n{note}" if note else "")))
             continue
         flush()
-        blocks.append(f"{MARKER_PREFIX}: {where}]\n{text}")
+        body = text.rstrip("\n") + f"\n{note}" if note else text
+        blocks.append(f"{MARKER_PREFIX}: {where}]\n{body}")
     flush()
     if len(blocks) == 1 and count_tokens(blocks[0]) > budget:
         from headroom_mcp.retrieval_pages import head_within

@@ -63,3 +63,46 @@ def test_a_just_stored_original_is_ranked_by_meaning_at_the_first_call(monkeypat
     back = retrieve(result.hash, query="invoice customer_id lookup")
     assert "embeddings" in back.search
     assert store.vector_count() > 0
+
+
+def _verbatim_or_marker(shown: str, original: str) -> bool:
+    lines = set(original.split("\n"))
+    return all(line in lines or line.startswith("[headroom") for line in shown.split("\n"))
+
+
+def test_failure_blocks_that_do_not_fit_whole_come_back_as_their_key_lines_within_budget():
+    content = sample("failures/jest.txt")  # three jest failure blocks, ~190 tokens each
+    result = compress(content)
+    back = retrieve(
+        result.hash, query="Which tests failed, and with what messages?", max_tokens=400
+    )
+    assert back.returned_tokens <= 400
+    headlines = ["● resolve, but fail", "● reject, but fail", "● expect reject"]
+    places = [back.content.index(h) for h in headlines]
+    assert places == sorted(places)  # every failure named, in original order
+    assert "at Object.expect (__tests__/asyncFailures.test.js:18:3)" in back.content
+    assert "key lines" in back.content
+    assert _verbatim_or_marker(back.content, content)
+    # The offset on a trimmed block's line pages the original from that block, whole.
+    shown = back.content.split("\n")
+    label = shown[shown.index("  ● expect reject") - 1]
+    offset = int(label.rsplit("offset=", 1)[1].rstrip("]"))
+    page = retrieve(result.hash, offset=offset, page_tokens=1000)
+    assert page.content.startswith("  ● expect reject")
+
+
+def test_an_error_line_repeated_from_one_address_comes_back_once_with_its_count():
+    content = sample("logs/secure_rhel7.log")  # 42 failed logins from one address, 9 from another
+    result = compress(content)
+    back = retrieve(result.hash, query="errors failures exceptions and unusual events")
+    shown = back.content.split("\n")
+    failed = [line for line in shown if "Failed password for root from" in line]
+    assert [line.split(" from ")[1].split()[0] for line in failed] == [
+        "202.109.143.106", "116.31.116.27",
+    ]  # fmt: skip
+    first = shown.index(failed[0])
+    assert shown[first] == content.split("\n")[0]  # the first such line, verbatim
+    assert shown[first + 1] == "[headroom: 42 lines like this with 202.109.143.106]"
+    assert "[headroom: 9 lines like this with 116.31.116.27]" in shown
+    assert "Accepted publickey for drewr" in back.content  # the rare events still come
+    assert _verbatim_or_marker(back.content, content)
