@@ -516,7 +516,7 @@ def retrieve(
         result = matching_parts(
             original.short, original.kind, content, original.tokens, query, found, total_units,
             max_tokens or answer_budget(settings, plan, original.tokens), _check_offset(offset),
-            errors_asked=plan.errors or plan.warnings,
+            errors_asked=plan.errors or plan.warnings, strict=max_tokens is not None,
         )  # fmt: skip
     store.record_event(
         "retrieve",

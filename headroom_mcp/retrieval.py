@@ -316,15 +316,18 @@ def _repeats_of(content: str, candidates: list[Candidate]) -> Repeats:
 
 
 TRIM_CHECKS = 20  # passed-over parts looked at for failure blocks to cut
+TRIM_MIN_BLOCKS = 2  # passed-over failure blocks that make cutting worth a change of layout
 TRIM_GAIN = 2  # cut blocks must be this many times smaller than whole ones to be worth it
 
 
 def _blocks_left_over(content: str, candidates: list[Candidate], budget: int) -> bool:
-    """The candidates do not fit whole, and those past the budget are mostly failure blocks
-    whose key lines are a small part of them: cutting them names many more failures. Small
-    blocks (a name and a message) and chunks of other text are better shown whole."""
+    """The candidates do not fit whole, and those past the budget are mostly (by tokens)
+    failure blocks, at least two unless only one is past it, whose key lines are a small part
+    of them: cutting them names many more failures. Small blocks (a name and a message) are
+    better shown whole; a short chunk of other text between them (a list of test names
+    between two reports) does not stop the cut."""
     total = 0
-    whole = cut = checks = 0
+    whole = cut = checks = blocks = passed = 0
     for _hit, start, end, _family in candidates:
         text = content[start:end]
         multi = "\n" in text.strip()
@@ -336,12 +339,16 @@ def _blocks_left_over(content: str, candidates: list[Candidate], budget: int) ->
             continue
         key = key_lines(content, start, end)
         size = count_tokens(text)
-        whole += size
-        cut += size if key is None else count_tokens(key)
         checks += 1
+        passed += size
+        if key is not None:  # a failure block (other chunks are shown whole or not at all)
+            blocks += 1
+            whole += size
+            cut += count_tokens(key)
         if checks >= TRIM_CHECKS:
             break
-    return whole > 0 and cut * TRIM_GAIN <= whole
+    mostly = whole * 2 >= passed  # by tokens: blocks are most of what is passed over
+    return blocks >= min(checks, TRIM_MIN_BLOCKS) and mostly and cut * TRIM_GAIN <= whole
 
 
 @dataclass
@@ -437,12 +444,14 @@ def matching_parts(
     budget: int,
     offset: int = 0,
     errors_asked: bool = False,
+    strict: bool = False,
 ) -> RetrieveResult:
     """The best parts from rank `offset` on, whole and widened to failure blocks, spread
     over different failures, as many as fit `budget` tokens, shown in original order; a last
     line says what else matches and how to page. Error lines repeated with one dominant value
     come once per value with a count line; matching failure blocks that do not fit whole come
-    as their key lines."""
+    as their key lines. A `strict` budget (the caller's max_tokens) holds the closing lines
+    too; the default one is for the parts, and those lines may go a little past it."""
     candidates = _spread(content, found.hits)
     repeats = Repeats({}, frozenset())
     if errors_asked:
@@ -476,21 +485,33 @@ def matching_parts(
             chosen = _choose_whole(
                 content, candidates, repeats, offset, budget, errors_asked, False
             )
-    spans, notes, too_big, considered = (
-        chosen.spans,
-        chosen.notes,
-        chosen.too_big,
-        chosen.considered,
-    )
-    remaining = len(candidates) - considered
+    whole_room = budget
     while True:
+        spans, notes, too_big, considered = (
+            chosen.spans,
+            chosen.notes,
+            chosen.too_big,
+            chosen.considered,
+        )
+        remaining = len(candidates) - considered
         lines = _answer_lines(
             content, short, query, found, spans, notes, trimmed, too_big, remaining, considered,
             budget,
         )  # fmt: skip
-        if not trimmed or count_tokens("\n".join(lines)) <= budget:
+        over = count_tokens("\n".join(lines)) - budget
+        if over <= 0:
             break
-        _shrink(trimmed)  # the estimate fell short: the lowest-ranked trimmed part gives way
+        if trimmed:
+            _shrink(trimmed)  # the estimate fell short: the lowest-ranked trimmed part gives way
+        elif strict and len(chosen.spans) > 1:
+            # Whole parts only, and the lines saying what else matches did not fit beside
+            # them: choose again with that much less room.
+            whole_room -= over + FOOTER_MARGIN_TOKENS
+            chosen = _choose_whole(
+                content, candidates, repeats, offset, whole_room, errors_asked, False
+            )
+        else:
+            break  # one part, shown whatever it costs (the part's own cut keeps it near)
     text = "\n".join(lines)
     parts = [RetrievedPart(where, s, e) for s, e, where, _ in sorted(spans)]
     return RetrieveResult(
@@ -554,6 +575,7 @@ def _shrink(trimmed: list[Trimmed]) -> None:
 
 
 TRIMMED_FOOTER_TOKENS = 60
+FOOTER_MARGIN_TOKENS = 10
 PAGING_FOOTER_TOKENS = 80  # the last line, naming the next offset
 
 

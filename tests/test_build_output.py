@@ -140,3 +140,18 @@ def test_the_count_that_opens_a_list_of_failures_comes_with_the_first_of_them():
         in text
     )
     assert "omitted: 1 other" not in text
+
+
+def test_jests_crossed_test_list_is_shown_and_ends_the_report_above_it():
+    # Two jest runs one after another: the first run's last report must not swallow the
+    # second run's `FAIL file` line and its list of crossed (failed) tests.
+    content = read(DATA / "failures" / "jest_each.txt")
+    lines = content.split("\n")
+    text = compress_build_output(content, None, None).text
+    for crossed in [line for line in lines if line.lstrip().startswith("\u2715 ")]:
+        assert crossed in text.split("\n")
+    assert "  ● array table fails on one row: expected true == false" in text
+    units = build_output_units(content)
+    fail_line = content.index('"FAIL __tests__/failure.test.js')
+    report = next(u for u in units if "throws exception when not enough" in content[u[0] : u[1]])
+    assert report[1] <= fail_line

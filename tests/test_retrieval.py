@@ -91,6 +91,20 @@ def test_failure_blocks_that_do_not_fit_whole_come_back_as_their_key_lines_withi
     assert page.content.startswith("  ● expect reject")
 
 
+def test_a_callers_max_tokens_holds_the_lines_naming_what_else_matches_too():
+    # Two jest runs: more matching parts than fit 600 tokens, each shown whole or named.
+    content = sample("failures/jest_each.txt")
+    result = compress(content)
+    back = retrieve(
+        result.hash, query="Which tests failed, and with what messages?", max_tokens=600
+    )
+    assert back.returned_tokens <= 600
+    last = back.content.split("\n")[-1]
+    assert last.startswith("[headroom: ") and "offset=" in last  # how to read on
+    assert "  ● array table fails on one row: expected true == false" in back.content
+    assert _verbatim_or_marker(back.content, content)
+
+
 def test_an_error_line_repeated_from_one_address_comes_back_once_with_its_count():
     content = sample("logs/secure_rhel7.log")  # 42 failed logins from one address, 9 from another
     result = compress(content)

@@ -147,7 +147,8 @@ def compress_build_output(content: str, query: str | None, budget: int | None) -
 
 def _default_limit(p: Parsed, tokens: int) -> int:
     """The default budget, grown to hold a runner's whole list of failed tests (as far as
-    the cap)."""
+    the cap): pytest's list says each failure's message, so it may take the budget; jest's
+    `✕ name` list names the tests only, so it comes on top of what the messages need."""
     limit = default_budget(tokens)
     listed = [
         p.texts[i]
@@ -158,6 +159,9 @@ def _default_limit(p: Parsed, tokens: int) -> int:
     if listed:
         need = count_tokens("\n".join(listed)) + LIST_OVERHEAD_TOKENS
         limit = max(limit, min(MAX_DEFAULT_BUDGET_TOKENS, need))
+    crossed = [p.texts[i] for i in _failed_tests(p)]
+    if crossed:
+        limit = min(max(limit, MAX_DEFAULT_BUDGET_TOKENS), limit + count_tokens("\n".join(crossed)))
     return limit
 
 
@@ -188,6 +192,9 @@ def _failing_steps(p: Parsed) -> list[bl.Step]:
 
 
 _FAILED_ENTRY_RE = re.compile(r"^(FAILED|ERROR) \S")
+# jest, vitest and mocha list each test of a file under it, a failed one after a cross
+_FAILED_TEST_RE = re.compile(r"^\s*[\u2715\u2716\u00d7\u2717] \S")
+MAX_FAILED_TESTS = 60
 FAILURE_LIST_SHARE = 0.6
 LIST_OVERHEAD_TOKENS = 300  # the header and the first headlines beside a failure list
 
@@ -196,6 +203,16 @@ def _is_failure_list(p: Parsed, block: FailureBlock) -> bool:
     rows = range(block.first, block.last + 1)
     entries = sum(1 for i in rows if _FAILED_ENTRY_RE.match(p.bodies[i]))
     return entries >= 2 and entries >= FAILURE_LIST_SHARE * len(rows)
+
+
+def _failed_tests(p: Parsed) -> list[int]:
+    """The rows of a runner's per-test list that mark a test failed (jest's `✕ name`),
+    outside failure blocks, each distinct text once."""
+    in_block = {k for b in p.blocks for k in range(b.first, b.last + 1)}
+    rows = (
+        i for i, body in enumerate(p.bodies) if i not in in_block and _FAILED_TEST_RE.match(body)
+    )
+    return _distinct(p, rows)[:MAX_FAILED_TESTS]
 
 
 def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
@@ -210,6 +227,7 @@ def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
         if _is_failure_list(p, block)
         for i in range(block.first, block.last + 1)
     ]
+    order += [[i] for i in _failed_tests(p)]  # jest's `✕ name` list says the same
     order += [[i] for i in _final_count(p)]
     intros = _intro_summaries(p)
     for block in firsts:

@@ -218,7 +218,24 @@ def jest_failure(view: View, i: int, _: re.Match[str]) -> Found | None:
     """`● Suite > test` (jest writes U+203A for >) and its message, diff, excerpt and
     `at` frames."""
     last = _until(view, i, _JEST_END_RE)
+    # The report is indented under its bullet: a line back at (or left of) the bullet's
+    # column that is another test of a list (`✓ name`, `✕ name`) or less indented (the next
+    # file's `FAIL path`, whatever the runner printed after) is not part of it.
+    body = view.body(i)
+    indent = len(body) - len(body.lstrip())
+    for j in range(i + 1, last + 1):
+        text = view.body(j)
+        stripped = text.lstrip()
+        if not stripped:
+            continue
+        at = len(text) - len(stripped)
+        if at < indent or (at == indent and stripped[0] in _JEST_LIST_MARKS):
+            last = view.trim(i, j - 1)
+            break
     return _report(view, i, last, "jest", _JEST_MESSAGE_RE, AT_FRAME_RE)
+
+
+_JEST_LIST_MARKS = "\u2713\u2714\u2715\u2716\u00d7\u25cb"  # check marks, crosses, the skip circle
 
 
 VITEST_RE = re.compile(r"^\s*FAIL\s+\S+ > ")
