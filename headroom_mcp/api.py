@@ -29,7 +29,7 @@ from headroom_mcp.retrieval_store import search_everything
 from headroom_mcp.router import KINDS, kind_from_name, rank_kinds
 from headroom_mcp.store import CcrStore
 from headroom_mcp.store.ccr import SHARED_ORIGIN
-from headroom_mcp.tokens import count_tokens
+from headroom_mcp.tokens import count_tokens, count_tokens_soon
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ def _compress(
         )
     _check_content(content, settings)
     progress(0.0, "counting tokens")
-    tokens = count_tokens(content)
+    counted = count_tokens_soon(content)
     binary = looks_binary(content)
     # A file-read tool's numbered lines: kinds see the bare text, the store keeps the original.
     numbered = None if binary else split_numbered(content)
@@ -172,6 +172,7 @@ def _compress(
     if numbered:
         units = numbered.units_in_original(units)
     progress(0.4, "storing the original")
+    tokens = counted()
     embed = settings.embed_model != "off"
     stored = store.put(
         content, kind=detected, tokens=tokens, units=units, embed=embed,
@@ -364,15 +365,18 @@ def with_footer(
 ) -> tuple[str, int]:
     """`body` plus its footer, and the token count of the two together (the footer states
     that count, so it is settled by recounting until it no longer changes)."""
-    after = count_tokens(body) + 60
+    # cl100k never merges across the start of a line that begins with "[": the body and its
+    # line break count the same alone as before the footer, so only the footer is recounted.
+    head = count_tokens(f"{body}\n") if body else 0
+    after = head + 60
     for _ in range(4):
         line = footer_line(before, after, omitted, short, query, brief=brief)
-        text = f"{body}\n{line}" if body else line
-        counted = count_tokens(text)
+        counted = head + count_tokens(line)
         if counted == after:
             break
         after = counted
-    return text, count_tokens(text)
+    text = f"{body}\n{line}" if body else line
+    return text, head + count_tokens(line)
 
 
 BRIEF_FOOTER_BELOW = 200  # max_tokens under which the footer keeps only the counts and hash

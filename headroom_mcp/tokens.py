@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -38,6 +39,25 @@ def count_tokens(text: str) -> int:
     """
     if not text:
         return 0
+    if CACHE_FROM_CHARS <= len(text) <= CACHE_TO_CHARS:
+        return _count_cached(text)
+    return _count(text)
+
+
+CACHE_FROM_CHARS = 2_000
+CACHE_TO_CHARS = 1_000_000  # the cache holds its texts: at most CACHE_SIZE of this size
+CACHE_SIZE = 16
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _count_cached(text: str) -> int:
+    # One compress counts the same long texts more than once (the input for its header and
+    # the store, an engine's output for its budget, the fallback check and the footer);
+    # hashing a string is far cheaper than encoding it.
+    return _count(text)
+
+
+def _count(text: str) -> int:
     encoding = _encoding()
     if len(text) < PARALLEL_FROM_CHARS:
         return len(encoding.encode_ordinary(text))
@@ -66,6 +86,24 @@ def _chunks(text: str) -> Iterator[str]:
         end = start + CHUNK_CHARS if cut == -1 else cut + 1
         yield text[start:end]
         start = end
+
+
+COUNT_AHEAD_FROM_CHARS = 20_000
+
+
+def count_tokens_soon(text: str) -> Callable[[], int]:
+    """A call that returns count_tokens(text), counted meanwhile on another thread when
+    `text` is long: the encoder releases the GIL, so the count of a compress's input runs
+    beside the Python work (routing, units) that does not need it yet."""
+    if len(text) < COUNT_AHEAD_FROM_CHARS:
+        counted = count_tokens(text)
+        return lambda: counted
+    return _counter().submit(count_tokens, text).result
+
+
+@functools.cache
+def _counter() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="headroom-count")
 
 
 ESTIMATE_SAMPLE_CHARS = 32_000

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from headroom_mcp.engines.failure_blocks import strip_ansi
 from headroom_mcp.engines.failure_scan import prefix_end
+from headroom_mcp.engines.line_patterns import LinePattern
 
 DOWNLOAD = "download/progress"
 COMPILING = "compiling"
@@ -78,7 +79,7 @@ FAILED_STEP_RE = re.compile(
     r"|^\U0001f6a8 Error: |^\^\^\^ \+\+\+$"  # Buildkite: the failed command, and the
     # `^^^ +++` that re-opens the section it failed in
 )
-ERROR_LINE_RE = re.compile(
+ERROR_LINE_RE = LinePattern(
     r"##\[error\]|^\[ERROR\]|^(error|ERROR|fatal|FATAL|Error)(\[\w+\])?: |^E: |\bFAILED\b"
     r"|^FAIL\b|npm ERR!|^npm error |\bException\b|\bTraceback\b|\bpanic: |^(ERRO|FATA)\[\d+\]"
     r"|^.{0,80}?\b(ERROR|FATAL|CRITICAL|SEVERE)\b"  # a log line's level after its timestamp

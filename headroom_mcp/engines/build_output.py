@@ -47,6 +47,7 @@ from headroom_mcp.engines.failure_warnings import (
     group_warnings,
     says_warning,
 )
+from headroom_mcp.engines.line_patterns import LinePattern
 from headroom_mcp.engines.log_lines import template_of
 from headroom_mcp.tokens import count_tokens, estimate_tokens
 
@@ -502,7 +503,7 @@ def _gap_marker(p: Parsed, first: int, last: int) -> str:
 
 # -- detection and retrieval units ------------------------------------------------------------
 
-_STRONG_RE = re.compile(
+_STRONG_RE = LinePattern(
     r"^\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z |##\[(group|endgroup|error|warning)\]"
     r"|^\[Pipeline\] |section_(start|end):\d+:|travis_fold:|^Running with gitlab-runner"
     r"|^\[INFO\] (BUILD|Scanning for projects|-{20,})|^BUILD (SUCCESSFUL|FAILED|SUCCESS|FAILURE)"
@@ -513,7 +514,7 @@ _STRONG_RE = re.compile(
     # cucumber's pretty formatter: a scenario and where it is defined
     r"|^\s*Scenario( Outline)?: .*\s# \S+\.feature:\d+$"
 )
-_BUILD_LINE_RE = re.compile(
+_BUILD_LINE_RE = LinePattern(
     r"^\[(INFO|WARNING|ERROR)\] |^\[(info|warn|error|success)\] "
     r"|^\s*\[(javac|exec|echo|junit|mkdir|copy|delete|jar|csc|msbuild)\] "
     r"|^\s*(Compiling|Downloading|Downloaded|Finished|Running|"

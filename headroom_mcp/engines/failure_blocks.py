@@ -297,12 +297,12 @@ SUMMARY_RE = re.compile(
     r"|^\d+ (tests?|doctests?|propert(y|ies))(, \d+ (tests?|doctests?|propert(y|ies)))*"
     r", \d+ failures?"
     r"|^\d+% tests passed, \d+ tests? failed|^Errors while running CTest"
-    r"|Process completed with exit code \d+|^##\[error\]|^make(\[\d+\])?: \*\*\* "
+    r"|^##\[error\]|^make(\[\d+\])?: \*\*\* "
     r"|^npm (ERR!|error) |^(ERROR: )?Job failed|^Finished: (SUCCESS|FAILURE|UNSTABLE|ABORTED)"
-    r"|exited with (code|status) \d+|^The command .* exited with \d+|^Found \d+ errors?\b"
+    r"|^The command .* exited with \d+|^Found \d+ errors?\b"
     r"|^\d+ (errors?|warnings? and \d+ errors?) generated|^Error: Process completed"
     r"|^FAILED \(|^(Script|Command) failed|^error Command failed with exit code"
-    r"|\bexit status \d+$|^Build completed unsuccessfully|^command did not execute successfully"
+    r"|^Build completed unsuccessfully|^command did not execute successfully"
     r"|^Build (succeeded|FAILED)\.?$|^\d+ (Warning|Error)\(s\)$|^Total number of (errors|warnings):"
     r"|^\d+ problems? \(\d+ (errors?|warnings?)|^(\[\w+\] )?(\w+|\d+) (errors?|warnings?) found$"
     r"|^(\[\w+\] )?\(\S+\) Compilation failed$|^Code Analysis Complete -- "
@@ -310,22 +310,18 @@ SUMMARY_RE = re.compile(
     r"|^There (was|were) \d+ (failures?|errors?|warnings?|risky tests?|skipped tests?):$"
     r"|^Failing Scenarios:$|^cucumber \S+\.feature:\d+|^\d+ scenarios? \(.*\b(failed|passed)\b"
     r"|^\d+ steps? \(.*\b(failed|passed|skipped)\b"
+)  # every alternative anchored: tried with match(), not at every position of the line
+_SUMMARY_ANYWHERE_RE = re.compile(
+    r"Process completed with exit code \d+|exited with (code|status) \d+|\bexit status \d+$"
 )
 
 
-# Every SUMMARY_RE line has one of these (case aside); most lines have none.
-_SUMMARY_HINT_RE = re.compile(
-    r"(?i)pass|fail|ok|ran |test|build|exit|err|example|runs|finish|found|generat|job|command"
-    r"|complet|ctest|warning\(s\)|succeeded|total number|problem|there w|scenario|step"
-)
+def _is_summary(body: str) -> bool:
+    return SUMMARY_RE.match(body) is not None or _SUMMARY_ANYWHERE_RE.search(body) is not None
 
 
 def summary_lines(lines: Sequence[str]) -> list[int]:
     """Indexes of test-run summaries and exit-status lines ("=== 3 failed, 10 passed in
     2.1s ===", "Tests run: 5, Failures: 1", "BUILD FAILURE", "make: *** [x] Error 2",
     "Process completed with exit code 1", ...), in order."""
-    return [
-        i
-        for i, line in enumerate(lines)
-        if _SUMMARY_HINT_RE.search(line) and SUMMARY_RE.search(_body(line).strip())
-    ]
+    return [i for i, line in enumerate(lines) if _is_summary(_body(line).strip())]

@@ -9,6 +9,7 @@ the chosen units in order, with one marker per gap.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -25,13 +26,21 @@ def identifier_words(text: str) -> set[str]:
     """Lower-cased words of `text`: each identifier whole and split at `_` and camelCase
     (`uv__close` gives uv__close, uv, close; `deflateBound` gives deflatebound, deflate, bound)."""
     out: set[str] = set()
-    for token in _IDENT_RE.findall(text):
-        out.add(token.lower())
-        for part in token.split("_"):
-            if part:
-                out.add(part.lower())
-                out.update(p.lower() for p in _CAMEL_RE.findall(part))
+    for token in set(_IDENT_RE.findall(text)):
+        out.update(_words_of_identifier(token))
     return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _words_of_identifier(token: str) -> tuple[str, ...]:
+    # Identifiers repeat across the units of one input (and from one input to the next):
+    # split each once.
+    words = {token.lower()}
+    for part in token.split("_"):
+        if part:
+            words.add(part.lower())
+            words.update(p.lower() for p in _CAMEL_RE.findall(part))
+    return tuple(words)
 
 
 def query_words(query: str | None) -> list[str]:

@@ -7,9 +7,8 @@ windows for the code between.
 
 from __future__ import annotations
 
-import re
-
 from headroom_mcp.engines.base import EngineResult
+from headroom_mcp.engines.line_patterns import LinePattern
 from headroom_mcp.kinds.base import Options, Sample
 from headroom_mcp.store import Unit
 from headroom_mcp.units import (
@@ -22,7 +21,7 @@ from headroom_mcp.units import (
 )
 
 NAME = "code"
-_CODE_RE = re.compile(
+_CODE_RE = LinePattern(
     r"^\s*(def |class |import |from \S+ import |async def |@\w|function\b|const |let |var "
     r"|export |package |func |fn |pub |impl |use |struct |enum |trait |interface |type \w"
     r"|public |private |protected |static |#include|#define|#if|namespace |template\s*<"
