@@ -138,3 +138,24 @@ def test_stats_report_the_embedding_index():
     store = stats().store
     assert store.embedding_model == "hashing"
     assert store.vectors > 0 and store.pending_embeddings == 0
+
+
+def test_the_model_loads_in_a_pause_between_calls_not_inside_a_burst(tmp_path, monkeypatch):
+    # Loading a real model imports torch, which slows requests arriving meanwhile: it waits
+    # for a pause longer than the gaps inside a burst of calls.
+    from headroom_mcp.store import embedder as embedder_module
+    from headroom_mcp.store.embedder import EmbeddingWorker, HashingEmbedder
+
+    monkeypatch.setattr(embedder_module, "LOAD_QUIET_SECONDS", 0.6)
+    monkeypatch.setattr(embedder_module, "QUIET_SECONDS", 0.05)
+    store = CcrStore(tmp_path / "s.db", ttl_seconds=3600, max_bytes=10**7)
+    worker = EmbeddingWorker(store, HashingEmbedder())
+    worker.start()
+    try:
+        for _ in range(8):  # a burst: a call every 0.15 s, longer apart than QUIET_SECONDS
+            with worker.request():
+                pass
+            assert not worker.ready.wait(0.15)
+        assert worker.ready.wait(5)  # then a pause: it loads
+    finally:
+        worker.stop()

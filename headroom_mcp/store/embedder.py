@@ -26,6 +26,10 @@ logger = logging.getLogger(__name__)
 
 BATCH_UNITS = 4  # small batches: a request arriving mid-batch waits only ~45 ms of CPU
 QUIET_SECONDS = 0.5  # embed only after requests have been quiet this long
+# Loading the model imports torch: seconds of work that mostly holds the GIL, so a request
+# arriving meanwhile runs at half speed. It waits for a longer pause than a batch does (an
+# agent thinking between tool calls), not a gap inside a burst of calls.
+LOAD_QUIET_SECONDS = 2.0
 BUSY_POLL_SECONDS = 0.05
 MAX_EMBED_CHARS = 2000  # MiniLM reads ~256 word pieces; longer text adds cost, not meaning
 IDLE_WAIT_SECONDS = 1.0
@@ -169,15 +173,16 @@ class EmbeddingWorker:
                 self._last_request = time.monotonic()
             self._wake.set()
 
-    def _wait_for_quiet(self) -> None:
-        """Wait until no request is in flight and none ended in the last QUIET_SECONDS: agents
+    def _wait_for_quiet(self, seconds: float | None = None) -> None:
+        """Wait until no request is in flight and none ended in the last `seconds`: agents
         call in bursts and then think, and the thinking time is when we embed."""
+        seconds = QUIET_SECONDS if seconds is None else seconds
         while not self._stop.is_set():
             with self._busy_lock:
                 quiet_for = time.monotonic() - self._last_request
-                if not self._busy and quiet_for >= QUIET_SECONDS:
+                if not self._busy and quiet_for >= seconds:
                     return
-            self._stop.wait(max(BUSY_POLL_SECONDS, QUIET_SECONDS - quiet_for))
+            self._stop.wait(max(BUSY_POLL_SECONDS, seconds - quiet_for))
 
     def wake(self) -> None:
         self.idle.clear()
@@ -228,7 +233,7 @@ class EmbeddingWorker:
     def _run(self) -> None:
         _lower_priority()
         try:
-            self._wait_for_quiet()
+            self._wait_for_quiet(LOAD_QUIET_SECONDS)
             if self._stop.is_set():
                 return
             self.embedder.embed(["warm up"])  # load the model before the first real batch
