@@ -11,6 +11,7 @@ the budget lasts. Content that does not parse raises ValueError; the caller fall
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -388,13 +389,17 @@ MARKER_NAMES = 3  # a fold marker names this many of the symbols it hides, and c
 _NAMEABLE = re.compile(r"[\w$.:~<>\"@-]{1,40}")
 
 
+def _row_of(name: tuple[int, str]) -> int:
+    return name[0]
+
+
 def fold_names(first: int, last: int, names: Sequence[tuple[int, str]]) -> str:
     """What a fold hides, for its marker: the symbols whose first line it holds (a body fold
     names nothing: its signature is the line above), and the retrieve call that brings the
     first back (`api` adds the hash in the footer)."""
-    hidden = list(
-        dict.fromkeys(n for row, n in names if first <= row <= last and _NAMEABLE.fullmatch(n))
-    )
+    lo = bisect.bisect_left(names, first, key=_row_of)  # names are in row order
+    hi = bisect.bisect_right(names, last, key=_row_of)
+    hidden = list(dict.fromkeys(n for _, n in names[lo:hi] if _NAMEABLE.fullmatch(n)))
     if not hidden:
         return ""
     shown = ", ".join(hidden[:MARKER_NAMES])
@@ -409,6 +414,7 @@ def render(
 ) -> tuple[str, int]:
     """Lines with each fold replaced by one marker line naming its rows and the symbols it
     hides (`names`: first row and name of each); returns text and lines folded."""
+    names = sorted(names)
     marks: dict[int, int] = {}
     last_end = -1
     for first, last in sorted(folds):
@@ -579,10 +585,17 @@ def tree_items(tree: Tree, functions: set[int]) -> list[Item]:
     ]
 
 
+def _any_between(ordered: list[int], start: int, end: int) -> bool:
+    """Whether a value of `ordered` (sorted) lies in [start, end)."""
+    k = bisect.bisect_left(ordered, start)
+    return k < len(ordered) and ordered[k] < end
+
+
 def outline_units(tree: Tree, functions: set[int]) -> list[tuple[int, int, Node]]:
     """Row spans of the outline's items: top-level nodes, looking inside transparent blocks
     (include guards, `extern "C"`, namespaces) and inside nodes that hold functions (classes)."""
     out: list[tuple[int, int, Node]] = []
+    starts = sorted(functions)
     stack = [tree.root_node]
     while stack:
         node = stack.pop()
@@ -596,7 +609,7 @@ def outline_units(tree: Tree, functions: set[int]) -> list[tuple[int, int, Node]
             if child.id in heads:
                 continue
             holds = (
-                any(child.start_byte <= f < child.end_byte for f in functions)
+                _any_between(starts, child.start_byte, child.end_byte)
                 and child.start_byte not in functions
             )
             if child.type in TRANSPARENT_TYPES or holds:

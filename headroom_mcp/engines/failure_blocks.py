@@ -13,6 +13,7 @@ report stays part of that report.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -271,17 +272,25 @@ def user_entry_frame(lines: Sequence[str], block: FailureBlock) -> int | None:
 def _library_rows(lines: Sequence[str], block: FailureBlock) -> set[int]:
     """Rows of library frames: a frame line naming a library path or package, and the more
     indented lines under it (Python's source line, Go's file line)."""
-    library: set[int] = set()
+    rows = _library_offsets(tuple(lines[block.first : block.last + 1]))
+    return {block.first + k for k in rows}
+
+
+@functools.lru_cache(maxsize=256)
+def _library_offsets(block_lines: tuple[str, ...]) -> tuple[int, ...]:
+    # Asked for each block by ranking, shortening and the user-frame lookups: found once.
+    library: list[int] = []
     frame_indent, frame_is_library = -1, False
-    for k in range(block.first, block.last + 1):
-        body = _body(lines[k])
-        if _FRAME_START_RE.match(body) or _LIBRARY_RE.search(body):
-            frame_indent, frame_is_library = indent(body), bool(_LIBRARY_RE.search(body))
+    for k, line in enumerate(block_lines):
+        body = _body(line)
+        names_library = _LIBRARY_RE.search(body) is not None
+        if names_library or _FRAME_START_RE.match(body):
+            frame_indent, frame_is_library = indent(body), names_library
         elif not (body.strip() and indent(body) > frame_indent):
             frame_indent, frame_is_library = -1, False
         if frame_is_library:
-            library.add(k)
-    return library
+            library.append(k)
+    return tuple(library)
 
 
 SUMMARY_RE = re.compile(
