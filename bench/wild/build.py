@@ -76,7 +76,13 @@ def source_of(case: dict) -> str:
 
 def main() -> int:
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/work/.mirror")
-    out_dir = HERE / "cases"
+    return build(CASES, HERE / "cases", root)
+
+
+def build(cases: list[dict], out_dir: Path, root: Path) -> int:
+    """Write every case of `cases` under `out_dir` from the mirrors under `root`; 1 if any
+    failed (unreadable source, needle not in the content)."""
+    CASES = cases  # noqa: N806
     ids = [c["id"] for c in CASES]
     dup = [i for i, n in Counter(ids).items() if n > 1]
     if dup:
