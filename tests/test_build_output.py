@@ -155,3 +155,11 @@ def test_jests_crossed_test_list_is_shown_and_ends_the_report_above_it():
     fail_line = content.index('"FAIL __tests__/failure.test.js')
     report = next(u for u in units if "throws exception when not enough" in content[u[0] : u[1]])
     assert report[1] <= fail_line
+
+
+def test_a_tight_cut_gets_a_brief_header_and_a_default_one_the_full_header():
+    content = read(DATA / "failures" / "elixir_genserver.txt")
+    tight = compress_build_output(content, None, 234).text.split("\n")[0]
+    assert tight == "[headroom build: 24 lines, 3 failure blocks (3 distinct: elixir x3)]"
+    default = compress_build_output(read(DATA / "build" / "go_test_panic.log"), None, None)
+    assert "Shown: failures, failing step" in default.text.split("\n")[0]

@@ -122,6 +122,8 @@ def compress_build_output(content: str, query: str | None, budget: int | None) -
     p = parse(content)
     limit = budget if budget is not None else _default_limit(p, estimate_tokens(content))
     header = _header(p)
+    if count_tokens(header) > HEADER_SHARE * limit:  # a tight cut: say what is there, briefly
+        header = _header(p, brief=True)
     groups = _priorities(p, query)
     room = limit - count_tokens(header) - 1 - GAP_TOKENS  # the one gap marker of no rows
     keep = _select(p, groups, room)
@@ -170,7 +172,10 @@ def _headline_row(p: Parsed, block: FailureBlock) -> int:
     return next(k for k in block.important if block.headline in p.texts[k])
 
 
-def _header(p: Parsed) -> str:
+HEADER_SHARE = 0.1  # of the budget, at most, for the header's list of what is shown
+
+
+def _header(p: Parsed, brief: bool = False) -> str:
     distinct = len(p.groups)
     flavors = Counter(b.flavor for b in p.blocks)
     kinds = ", ".join(f"{f} x{n}" if n > 1 else f for f, n in flavors.most_common(6))
@@ -179,6 +184,8 @@ def _header(p: Parsed) -> str:
     parts = [f"{len(p.raw)} lines", blocks]
     if p.warnings:
         parts.append(f"{len(p.warnings)} warnings ({len(p.warning_groups)} distinct)")
+    if brief:  # the failing step's own line is among what is shown, budget permitting
+        return f"{MARKER_PREFIX} build: {', '.join(parts)}]"
     if failing:
         parts.append("failing step: " + "; ".join(failing))
     return (

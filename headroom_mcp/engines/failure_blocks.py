@@ -184,7 +184,8 @@ _LIBRARY_RE = re.compile(
     r"|org\.eclipse\.jdt\.internal\.junit)\.|java\.base/"
     r"|/runtime/|/src/testing/|/usr/local/go/|/rustc/|library/(?:std|core|alloc|test)/"
     r"|\.cargo/registry|\d+: <?(?:std|core|alloc|test|backtrace|eyre|color_eyre|color_backtrace)::"
-    r"|/gems/|/ruby/\d|/vendor/|\((?:elixir|stdlib|ex_unit|kernel) [\d.]+\)"
+    r"|/gems/|/ruby/\d|/vendor/|\((?:elixir|stdlib|ex_unit|kernel|logger|mix|erts)(?: [\d.]+)?\) "
+    r"|^\s+:(?:erlang|gen_server|gen|proc_lib|gen_statem|gen_event|supervisor|erts_\w+)\."
 )
 _FRAME_START_RE = re.compile(r"^[\s>]*(File \"|at |#\d+ |\d+: |from |\(\w[\w ]*[\d.]*\) |\u276f )")
 
