@@ -23,15 +23,17 @@ CASES = [
          path="tests/25_apply_full_terraform.out", lines=[5, 397],
          query="Which resource will terraform destroy and replace, and what forces the replacement?",
          retrieve_query="resource must be replaced forces replacement destroy",
-         needles=['(imported from "1s,1s")',
+         needles=['time_sleep.this["1s"]',
+                  '(imported from "1s,1s")',
                   "Warning: this will destroy the imported resource",
                   "# forces replacement",
                   "1 to import, 20 to add, 0 to change, 1 to destroy."],
          notes="`tf plan -full` (dex4er/tf, a terraform wrapper that prints terraform's own plan, ANSI colours "
                "kept) captured by tests/25_apply_full_terraform.sh and kept as its expected output (the test diffs "
                "against it); excerpt: the plan command only (up to the `tf apply` line). Ground truth: the expected "
-               "output itself; needles: the replaced resource's import note and warning (time_sleep.this[\"1s\"]), "
-               "the attribute that forces replacement, and the plan summary."),
+               "output itself; needles: the replaced resource's address (once in the excerpt, on its `must be "
+               "replaced` line; the refresh lines print `this[\"Xs\"]`), its import note and warning, the "
+               "attribute that forces replacement, and the plan summary."),
     dict(id="infra-02", kind="terraform_apply", repo="bshehram/myservice-devops-aws-tf", commit=MYSERVICE,
          path="SAMPLE_TF_APPLY.md", lines=[4, 1162],
          query="What instance class do the RDS cluster instances use, and how long did the slowest one take to "
