@@ -1,5 +1,6 @@
 from headroom_mcp.engines.base import MARKER_PREFIX
 from headroom_mcp.engines.text import compress_text
+from headroom_mcp.engines.text_structure import text_shape
 from headroom_mcp.tokens import count_tokens
 from tests.conftest import sample
 
@@ -60,3 +61,47 @@ def test_the_omitted_count_matches_the_lines_not_shown():
     result = compress_text(content, None, None)
     shown = [line for line in result.text.splitlines() if not line.startswith(MARKER_PREFIX)]
     assert result.omitted == f"{2000 - len(shown)} of 2000 lines omitted"
+
+
+def _shown(text: str) -> list[str]:
+    return [line for line in text.split("\n") if not line.startswith("[headroom")]
+
+
+def test_a_matching_line_comes_with_what_answers_it_below():
+    # psql output: the query line matches the question; its result table is the answer.
+    content = sample("plain_text/pgvector_aggregates.out")
+    text = compress_text(content, "what does avg() return for vectors", 400).text
+    shown = text.split("\n")
+    first = shown.index("SELECT avg(v) FROM unnest(ARRAY['[1,2,3]'::vector, '[3,5,7]']) v;")
+    assert shown[first + 1 : first + 4] == ["    avg    ", "-----------", " [2,3.5,5]"]
+
+
+def test_a_matching_line_comes_with_the_headers_it_sits_under():
+    # A terraform plan: `instance_class` means little without the resource it belongs to.
+    content = sample("plain_text/terraform_rds_plan.txt")
+    text = compress_text(content, "which instance class do the RDS instances use", 300).text
+    shown = _shown(text)
+    attribute = '      + instance_class                        = "db.t4g.medium"'
+    assert attribute in shown
+    above = shown[: shown.index(attribute)]
+    assert '  + resource "aws_rds_cluster_instance" "db" {' in above
+
+
+def test_lines_that_differ_only_in_numbers_take_two_places_among_the_matches():
+    content = sample("plain_text/docker_build_context.txt")
+    text = compress_text(content, "did the docker build succeed", None).text
+    head = content.split("\n")[:8]  # the head of the file is shown as it is
+    progress = [
+        line for line in _shown(text) if "Sending build context" in line and line not in head
+    ]
+    assert len(progress) <= 2 * 2  # two of each shape (`... kB`, `... MB`) of 336
+    assert sum(1 for line in _shown(text) if line.startswith("    Step ")) >= 3  # room for them
+
+
+def test_indentation_gives_each_line_its_headers():
+    lines = ["a:", "  b:", "    c: 1", "  d: 2", "e: 3"]
+    shape = text_shape(lines)
+    assert shape.ancestors(2) == [1, 0]
+    assert shape.ancestors(4) == []
+    assert shape.block_below(0, 10) == [1, 2, 3]
+    assert shape.block_below(1, 10) == [2]

@@ -19,6 +19,7 @@ from headroom_mcp.engines.base import (
     omission_line,
     query_terms,
 )
+from headroom_mcp.engines.text_structure import TextShape, line_stems, query_stems, text_shape
 from headroom_mcp.tokens import count_tokens, estimate_tokens
 
 HEAD_LINES = 8
@@ -33,7 +34,6 @@ ERROR_RE = re.compile(
     re.IGNORECASE,
 )
 _DIGITS_RE = re.compile(r"\d+")
-_WORD_RE = re.compile(r"[a-z0-9_]+")
 
 
 def default_budget(total_tokens: int) -> int:
@@ -43,14 +43,15 @@ def default_budget(total_tokens: int) -> int:
 
 
 def _query_scores(lines: list[str], terms: list[str]) -> dict[int, float]:
-    """Score lines by the IDF-weighted query terms they contain."""
+    """Score lines by the IDF-weighted query stems they contain (a line's identifiers count
+    whole and by their parts: `instance_class` answers "instance class")."""
     if not terms:
         return {}
     wanted = set(terms)
     hits: dict[int, set[str]] = {}
     df: Counter[str] = Counter()
     for i, line in enumerate(lines):
-        found = wanted.intersection(_WORD_RE.findall(line.lower()))
+        found = wanted.intersection(line_stems(line))
         if found:
             hits[i] = found
             df.update(found)
@@ -112,36 +113,95 @@ def _error_lines(lines: list[str]) -> list[int]:
 GAP_MARKER_TOKENS = 14  # a "[headroom: lines a-b omitted (n lines)]" line
 
 
+CONTEXT_BELOW = 4  # first lines of the block a matching or error line opens
+OUTLINE_LEVELS = 2  # indentation levels shown as the outline when budget is left
+STRONG_SHARE = 0.5  # of the best match's score: a strong match's block comes before weak ones
+REPEATS_SHOWN = 2  # lines of one shape (numbers aside) shown before the others of that shape
+
+
 def select_lines(lines: list[str], query: str | None, budget: int) -> list[int]:
     """Line indexes in priority order, chosen until the token budget is spent.
 
-    Each line's cost includes the omission marker it may open, so the rendered text lands near
-    the budget; `compress_text` trims the last few if the estimate was short.
+    In order: the head and tail; lines matching the query strongly, best first and one of
+    each shape before any repeat, each with the headers above it (its indentation ancestors)
+    and the first lines of the block it opens (a query's result rows), else with its headers
+    alone; the weaker matches with their headers, then their blocks; distinct error lines
+    with their headers, then their blocks; the outline (the least indented lines) when the
+    text nests; then the repeats. Each line's cost
+    includes the omission marker it may open, so the rendered text lands near the budget;
+    `compress_text` trims the last few if the estimate was short.
     """
     n = len(lines)
-    scores = _query_scores(lines, query_terms(query))
-    by_relevance = sorted(scores, key=lambda i: (-scores[i], i))
-    candidates = [
-        *range(min(HEAD_LINES, n)),
-        *range(max(0, n - TAIL_LINES), n),
-        *by_relevance,
-        *_error_lines(lines),
-    ]
+    shape = text_shape(lines)
+    scores = _query_scores(lines, query_stems(query_terms(query)))
+    ranked = sorted(scores, key=lambda i: (-scores[i], i))
+    distinct, repeats = _split_repeats(ranked, shape.shapes)
+    errors = _error_lines(lines)
+    groups: list[list[int]] = [[i] for i in range(min(HEAD_LINES, n))]
+    groups += [[i] for i in range(max(0, n - TAIL_LINES), n)]
+    best = scores[ranked[0]] if ranked else 0.0
+    strong = [i for i in distinct if scores[i] >= STRONG_SHARE * best]
+    weak = [i for i in distinct if scores[i] < STRONG_SHARE * best]
+    entries = {i for i in ranked if scores[i] >= STRONG_SHARE * best}  # end a paragraph
+    for i in strong:  # each with its headers and what answers it, else with its headers
+        with_headers = [i, *shape.ancestors(i)]
+        groups.append([*with_headers, *shape.block_below(i, CONTEXT_BELOW, entries)])
+        groups.append(with_headers)
+    groups += [[i, *shape.ancestors(i)] for i in weak]
+    groups += [shape.block_below(i, CONTEXT_BELOW, entries) for i in weak]
+    groups += [[i, *shape.ancestors(i)] for i in errors]
+    groups += [shape.block_below(i, CONTEXT_BELOW, entries) for i in errors]
+    groups += [[i] for i in _outline(shape)]
+    groups += [[i] for i in repeats]
     chosen: list[int] = []
     taken: set[int] = set()
     spent = GAP_MARKER_TOKENS
-    for i in candidates:
-        if i in taken:
-            continue
-        cost = count_tokens(cut_long_line(lines[i])) + 1
-        if i - 1 not in taken:
-            cost += GAP_MARKER_TOKENS
-        if spent + cost > budget:
-            continue  # a later, shorter line may still fit
-        chosen.append(i)
-        taken.add(i)
-        spent += cost
+    for group in groups:
+        for part in (group, group[:1]):  # the whole group, else its first line alone
+            rows = [i for i in dict.fromkeys(part) if i not in taken]
+            cost = _cost(lines, rows, taken)
+            if rows and spent + cost <= budget:
+                chosen += rows
+                taken.update(rows)
+                spent += cost
+                break
     return chosen
+
+
+def _cost(lines: list[str], rows: list[int], taken: set[int]) -> int:
+    """Tokens the rows add: their text, and a gap marker for each that opens a new run."""
+    cost = 0
+    near = set(taken)
+    for i in sorted(rows):
+        cost += count_tokens(cut_long_line(lines[i])) + 1
+        if i - 1 not in near:
+            cost += GAP_MARKER_TOKENS
+        near.add(i)
+    return cost
+
+
+def _split_repeats(ranked: list[int], shapes: list[str]) -> tuple[list[int], list[int]]:
+    """Ranked rows split into the first REPEATS_SHOWN of each shape and the rest, both in
+    rank order: a hundred `Sending build context ... 12.3MB` lines take two places, not all."""
+    seen: Counter[str] = Counter()
+    first: list[int] = []
+    rest: list[int] = []
+    for i in ranked:
+        seen[shapes[i]] += 1
+        (first if seen[shapes[i]] <= REPEATS_SHOWN else rest).append(i)
+    return first, rest
+
+
+def _outline(shape: TextShape) -> list[int]:
+    """Rows at the OUTLINE_LEVELS smallest indentations, the top level first, each level in
+    order, when the text nests at all (flat text has no outline: its lines are all alike)."""
+    levels = sorted({indent for indent in shape.indents if indent is not None})
+    if len(levels) < 2:
+        return []
+    rows: list[int] = []
+    for level in levels[:OUTLINE_LEVELS]:  # the whole top level first, then the next
+        rows += [i for i, indent in enumerate(shape.indents) if indent == level]
+    return rows if len(rows) < len(shape.indents) else []
 
 
 SHOW_LONE_GAP_CHARS = 120  # a single omitted line this short costs no more than its marker
