@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from headroom_mcp import compress, retrieve
 from headroom_mcp.engines.base import MARKER_PREFIX
 from headroom_mcp.engines.json_records import compress_json, parse_json_document
 from headroom_mcp.tokens import count_tokens
@@ -121,3 +122,24 @@ def test_a_small_document_is_minified_with_nulls_dropped():
 def test_content_that_is_not_json_is_refused_with_value_error(bad):
     with pytest.raises(ValueError):
         parse_json_document(bad)
+
+
+def test_records_named_by_their_key_are_found_and_long_hash_lists_shown_by_their_head():
+    # A lock file: packages are keys, and the query names three of them.
+    content = sample("json/jq_docs_Pipfile.lock.json")
+    text = compress_json(
+        content, "Which versions of jinja2, markupsafe and lxml are locked?", None
+    ).text
+    for name, version in [("jinja2", "==3.1.6"), ("markupsafe", "==3.0.2"), ("lxml", "==6.1.1")]:
+        line = next(line for line in text.split("\n") if line.startswith(f"$.default.{name} "))
+        assert f'"version": "{version}"' in line or f'"version":"{version}"' in line
+    lxml = next(line for line in text.split("\n") if line.startswith("$.default.lxml "))
+    assert "more like these]" in lxml  # 130 hashes: two shown, the rest counted
+
+
+def test_a_big_record_is_retrievable_field_by_field():
+    content = sample("json/jq_docs_Pipfile.lock.json")
+    result = compress(content)
+    back = retrieve(result.hash, query="lxml version")
+    assert '"==6.1.1"' in back.content
+    assert back.returned_tokens < 400  # the version, not the 130 hashes around it

@@ -181,10 +181,23 @@ def _project(value: Any, path: tuple[str, ...], plan: FieldPlan, depth: int, com
                 return {ident: out[ident]}
         return out
     if isinstance(value, list):
+        if len(value) > OPAQUE_LIST_ITEMS and all(_opaque(item) for item in value):
+            # 40 sha256 hashes say no more than two and a count; each is one retrieve away
+            more = f"{MARKER_PREFIX}: +{len(value) - OPAQUE_SHOWN} more like these]"
+            return [*value[:OPAQUE_SHOWN], more]
         return [_project(item, path, plan, depth + 1, compact) for item in value]
     if compact and isinstance(value, str):
         return first_sentence(value)
     return value
+
+
+OPAQUE_LIST_ITEMS = 6  # a longer list of opaque strings (hashes, ids) is shown by its head
+OPAQUE_SHOWN = 2
+_OPAQUE_RE = re.compile(r"^(?:[\w.+-]*:)?[A-Za-z0-9+/=_-]{20,}$")  # `sha256:…`, base64, hex
+
+
+def _opaque(item: Any) -> bool:
+    return isinstance(item, str) and _OPAQUE_RE.match(item) is not None and " " not in item
 
 
 def _identifying_key(value: dict[str, Any]) -> str | None:

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from headroom_mcp.engines.base import query_terms
+from headroom_mcp.engines.base import STOPWORDS, query_terms
 
 MAX_WORD_VALUE_CHARS = 300  # longer strings (bodies, logs) are not searched for query words
 TOKEN_WEIGHT = 1.5
@@ -25,6 +25,7 @@ WORD_WEIGHT = 0.5
 
 _TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+\-]*")
 _WORD_RE = re.compile(r"[a-z0-9]+")
+MIN_NAME_CHARS = 3
 _NAME_PARTS_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
@@ -62,9 +63,15 @@ class QueryTerms:
     tokens: list[str]
     stems: set[str]
     token_re: re.Pattern[str] | None
+    names: frozenset[str] = frozenset()  # the query's words as written, `grpcio-status` whole
 
     @classmethod
     def of(cls, query: str, ignore: frozenset[str] = frozenset()) -> QueryTerms:
+        names = frozenset(
+            t.lower().rstrip(".-")
+            for t in _TOKEN_RE.findall(query)
+            if len(t) >= MIN_NAME_CHARS and t.lower() not in STOPWORDS
+        )
         tokens = exact_tokens(query)
         stems = {stem(w) for w in query_terms(query) if w not in ignore and not w.isdigit()}
         stems = {s for s in stems if len(s) >= 3}
@@ -75,7 +82,7 @@ class QueryTerms:
                 rf"(?<![A-Za-z0-9])(?<![0-9][.+\-])(?:{alternatives})(?![A-Za-z0-9]|[.+\-][0-9])",
                 re.IGNORECASE,
             )
-        return cls(tokens, stems, token_re)
+        return cls(tokens, stems, token_re, names)
 
     def __bool__(self) -> bool:
         return bool(self.tokens or self.stems)
@@ -85,6 +92,8 @@ class QueryTerms:
         found: set[str] = set()
         if key is not None:
             self._match_text(key, found, words=True)
+            if key.lower() in self.names:  # the query names this record by its key
+                found.add(f"tok:{key.lower()}")
         for path, value in pairs:
             if value is True and self.stems:
                 name = path.rsplit(".", 1)[-1].replace("[*]", "")

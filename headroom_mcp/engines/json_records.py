@@ -50,6 +50,7 @@ from headroom_mcp.tokens import count_tokens
 
 MIN_ARRAY_ITEMS = 8
 MIN_MAP_KEYS = 16
+MIN_ALIKE_MAP_KEYS = 4
 MIN_RECORD_LEAVES = 10  # two or more objects this big (on average) make a collection
 MAX_ID_KEY_CHARS = 40
 BRIEF_FIELDS = 6
@@ -135,11 +136,33 @@ def _is_id_key(key: str) -> bool:
     return len(key) <= MAX_ID_KEY_CHARS and any(c.isdigit() for c in key) and " " not in key
 
 
+def _alike_objects(values: list[Any]) -> bool:
+    """Objects that share most of their field names (each has at least half of its fields
+    among those all of them have)."""
+    if not all(isinstance(v, dict) and v and not _holds_records(v) for v in values):
+        return False  # (records of records, a coverage map's files, are walked into instead)
+    shared = set.intersection(*(set(v) for v in values))
+    return all(2 * len(shared) >= len(v) for v in values)
+
+
+def _holds_records(record: dict[str, Any]) -> bool:
+    """Whether a field of `record` is itself a list or map of objects."""
+    for value in record.values():
+        if not isinstance(value, dict | list) or len(value) < 2:
+            continue
+        items = value.values() if isinstance(value, dict) else value
+        if all(isinstance(item, dict) for item in items):
+            return True
+    return False
+
+
 def _is_keyed_map(doc: dict[str, Any]) -> bool:
     """An object whose members are records: many objects, or records keyed by ids/versions."""
     values = list(doc.values())
     if len(doc) >= MIN_MAP_KEYS and all(isinstance(v, dict) for v in values):
         return True
+    if len(doc) >= MIN_ALIKE_MAP_KEYS and _alike_objects(values):
+        return True  # a few records of one shape keyed by name: a lock file's packages
     if len(doc) < 2 or not all(_is_id_key(str(k)) for k in doc):
         return False
     if all(isinstance(v, dict) and v for v in values):

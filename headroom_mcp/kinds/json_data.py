@@ -36,6 +36,9 @@ def compress(content: str, query: str | None, budget: int | None, options: Optio
         raise KindDeclined(f"not JSON: {exc}") from exc
 
 
+BIG_RECORD_CHARS = 4000  # a record longer than this is cut into its fields for retrieval
+
+
 def units(content: str, options: Options) -> list[Unit]:
     starts = line_starts(content)
     try:
@@ -51,22 +54,32 @@ def json_record_units(content: str, starts: list[int]) -> list[Unit]:
     from headroom_mcp.json_spans import element_spans, member_spans, value_start
 
     doc, ndjson = parse_json_document(content)
+    units: list[Unit] = []
     if ndjson:
-        units = []
         for i, start in enumerate(starts):
             end = starts[i + 1] - 1 if i + 1 < len(starts) else len(content)
             if content[start:end].strip():
                 units.append(Unit(start, end, f"line {i + 1}"))
         return units
-    units = []
+
+    def add(parts: tuple[str | int, ...], start: int, end: int) -> None:
+        if end - start > BIG_RECORD_CHARS and content[start] == "{":
+            # A big record (fifty hashes and a version) is cut into its fields, each named
+            # by its path: a question about the version finds that line, not 2,000 tokens.
+            fields = member_spans(content, start)
+            if len(fields) > 1:
+                for key, f_start, f_end in fields:
+                    where = path_text((*parts, key))
+                    units.append(Unit(f_start, f_end, f"{where} (line {line_of(starts, f_start)})"))
+                return
+        units.append(Unit(start, end, f"{path_text(parts)} (line {line_of(starts, start)})"))
+
     for col in find_collections(doc):
         pos = value_start(content, col.parts)
         if col.keys is None:
             for i, (start, end) in enumerate(element_spans(content, pos)):
-                where = path_text((*col.parts, i))
-                units.append(Unit(start, end, f"{where} (line {line_of(starts, start)})"))
+                add((*col.parts, i), start, end)
         else:
             for key, start, end in member_spans(content, pos):
-                where = path_text((*col.parts, key))
-                units.append(Unit(start, end, f"{where} (line {line_of(starts, start)})"))
+                add((*col.parts, key), start, end)
     return units or line_windows(content, starts)

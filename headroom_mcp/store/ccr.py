@@ -194,7 +194,9 @@ class CcrStore:
         conn: Any, digest: str, content: str, units: Sequence[Unit], embed: bool
     ) -> None:
         """Units, their full-text rows and their queue entries, in three bulk inserts. Ids are
-        assigned here: the caller's BEGIN IMMEDIATE keeps every other writer out meanwhile."""
+        assigned here: the caller's BEGIN IMMEDIATE keeps every other writer out meanwhile.
+        A unit's location is indexed with its text: a JSON record's key (`$.default.grpcio`)
+        or a symbol's name is often outside the span, and it is what a question names."""
         scope = scope_token(digest)
         first_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM units").fetchone()[0]
         ids = range(first_id, first_id + len(units))
@@ -209,7 +211,7 @@ class CcrStore:
         conn.executemany(
             "INSERT INTO unit_fts (rowid, text, scope) VALUES (?, ?, ?)",
             [
-                (uid, f"{content[u.start : u.end]}\n{u.tags}", scope)
+                (uid, f"{u.location}\n{content[u.start : u.end]}\n{u.tags}", scope)
                 for uid, u in zip(ids, units, strict=True)
             ],
         )
