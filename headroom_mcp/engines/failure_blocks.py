@@ -326,9 +326,8 @@ SUMMARY_RE = re.compile(
     r"|^There (was|were) \d+ (failures?|errors?|warnings?|risky tests?|skipped tests?):$"
     r"|^Failing Scenarios:$|^cucumber \S+\.feature:\d+|^\d+ scenarios? \(.*\b(failed|passed)\b"
     r"|^\d+ steps? \(.*\b(failed|passed|skipped)\b"
-    # the sanitizers' one-line verdicts: "SUMMARY: AddressSanitizer: 48 byte(s) leaked in 2
-    # allocation(s).", "SUMMARY: ThreadSanitizer: data race file.cc:12 in f"
-    r"|^SUMMARY: \w+Sanitizer: "
+    # LeakSanitizer's total (its other SUMMARY lines restate a report's headline)
+    r"|^SUMMARY: \w+Sanitizer: \d+ byte\(s\) leaked in "
 )  # every alternative anchored: tried with match(), not at every position of the line
 _SUMMARY_ANYWHERE_RE = re.compile(
     r"Process completed with exit code \d+|exited with (code|status) \d+|\bexit status \d+$"

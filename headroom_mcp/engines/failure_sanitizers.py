@@ -93,9 +93,10 @@ def sanitizer_report(view: View, i: int, _: re.Match[str]) -> Found | None:
         if head is not None and head != i:
             important.append(head)
         important.append(_user_frame(view, frames))
+    # The SUMMARY line restates the headline (with a module path where a frame has no source
+    # line): not important.
     access = next((k for k in range(i, last + 1) if _ACCESS_RE.match(view.body(k))), None)
-    summary = next((k for k in range(i, last + 1) if _SUMMARY_RE.match(view.body(k))), None)
-    important += [k for k in (access, summary) if k is not None]
+    important += [access] if access is not None else []
     first_frames = stacks[0][1]
     innermost = _user_frame(view, first_frames)
     # No entry frame: below a deep stack's user frames it is `main` or a thread's start, and
