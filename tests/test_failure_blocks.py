@@ -83,8 +83,16 @@ def _first_block(path: Path):
 
 
 def _renumbered(text: str) -> str:
-    """Every number moved by 7, zero padding kept (as another run's timestamps and ids are)."""
-    return re.sub(r"\d+", lambda m: str(int(m.group()) + 7).zfill(len(m.group())), text)
+    """Every number moved by 7, zero padding kept (as another run's timestamps and ids are);
+    a hex address stays hex (as another run's addresses do)."""
+
+    def moved(m: re.Match[str]) -> str:
+        number = m.group()
+        if number.startswith("0x"):
+            return f"0x{int(number, 16) + 7:0{len(number) - 2}x}"
+        return str(int(number) + 7).zfill(len(number))
+
+    return re.sub(r"\b0x[0-9a-f]+\b|\d+", moved, text)
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)

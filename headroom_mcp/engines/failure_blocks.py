@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from headroom_mcp.engines import failure_compilers as cc
+from headroom_mcp.engines import failure_sanitizers as san
 from headroom_mcp.engines import failure_tests as tests
 from headroom_mcp.engines import failure_traces as traces
 from headroom_mcp.engines.failure_scan import Found, View, indent, prefix_end
@@ -78,6 +79,9 @@ TRIGGERS: tuple[tuple[re.Pattern[str], Recogniser, bool], ...] = (
     (tests.VITEST_RE, tests.vitest_failure, False),
     (tests.NUMBERED_RE, tests.numbered_failure, False),
     (tests.CTEST_RE, tests.ctest_failure, False),
+    (san.SANITIZER_RE, san.sanitizer_report, False),
+    (san.LEAK_RE, san.lsan_leak, False),
+    (san.UBSAN_RE, san.ubsan_error, False),
     (traces.PY_TRACEBACK_RE, traces.python_traceback, True),
     (traces.AT_FRAME_RE, traces.frame_run, False),
     (traces.GO_PANIC_RE, traces.go_panic, False),
@@ -101,7 +105,7 @@ _PREFILTER_RE = re.compile(
     r"Traceback|Error|ERROR|error|Exception|FAIL|Fail|panic|fatal|Fatal|Stack trace|Uncaught"
     r"|\[stacktrace\]"
     r"|(?:\t|  )at |\*\* |REPORT|\.rb:\d+:in |___|●|\d\) \S|<<<|Test +#|---- |goroutine \d"
-    r"|\.go:\d+(:\d+)?: |━━ "
+    r"|\.go:\d+(:\d+)?: |━━ |Sanitizer: |leak of "
 )
 
 
@@ -186,6 +190,8 @@ _LIBRARY_RE = re.compile(
     r"|\.cargo/registry|\d+: <?(?:std|core|alloc|test|backtrace|eyre|color_eyre|color_backtrace)::"
     r"|/gems/|/ruby/\d|/vendor/|\((?:elixir|stdlib|ex_unit|kernel|logger|mix|erts)(?: [\d.]+)?\) "
     r"|^\s+:(?:erlang|gen_server|gen|proc_lib|gen_statem|gen_event|supervisor|erts_\w+)\."
+    # sanitizer reports: the sanitizer's and the C/C++ runtime's frames, the shadow-byte map
+    rf"|{san.RUNTIME_FRAME_RE.pattern}|{san.SHADOW_MAP_RE.pattern}"
 )
 _FRAME_START_RE = re.compile(r"^[\s>]*(File \"|at |#\d+ |\d+: |from |\(\w[\w ]*[\d.]*\) |\u276f )")
 
@@ -320,6 +326,8 @@ SUMMARY_RE = re.compile(
     r"|^There (was|were) \d+ (failures?|errors?|warnings?|risky tests?|skipped tests?):$"
     r"|^Failing Scenarios:$|^cucumber \S+\.feature:\d+|^\d+ scenarios? \(.*\b(failed|passed)\b"
     r"|^\d+ steps? \(.*\b(failed|passed|skipped)\b"
+    # LeakSanitizer's total (its other SUMMARY lines restate a report's headline)
+    r"|^SUMMARY: \w+Sanitizer: \d+ byte\(s\) leaked in "
 )  # every alternative anchored: tried with match(), not at every position of the line
 _SUMMARY_ANYWHERE_RE = re.compile(
     r"Process completed with exit code \d+|exited with (code|status) \d+|\bexit status \d+$"
