@@ -101,3 +101,24 @@ def test_a_one_off_wording_in_a_family_of_frequent_lines_is_tagged_unusual():
     unusual = [content[u.start : u.end] for u in units(content, Options()) if "unusual" in u.tags]
     assert any("Stopped node 'dev4@127.0.0.1'" in text for text in unusual)
     assert not any("Stopped node 'dev1@127.0.0.1'" in text for text in unusual)
+
+
+def test_text_the_miner_reads_as_one_huge_event_is_cut_into_windows_for_retrieval():
+    from headroom_mcp import compress, retrieve
+    from headroom_mcp.kinds.base import Options
+    from headroom_mcp.kinds.logs import units
+
+    content = sample("log_units/ansible_yaml_lossy_verbose.stdout")  # 304 lines, one "event"
+    parts = units(content, Options())
+    assert len(parts) > 10
+    assert max(content.count("\n", u.start, u.end) for u in parts) < 20
+    back = retrieve(compress(content).hash, query="Failed as requested from task")
+    assert "msg: Failed as requested from task" in back.content
+    assert back.content.count("\n") < 200  # windows that match, not the whole 304-line run
+
+
+def test_an_access_log_line_with_a_4xx_or_5xx_status_is_an_error_event():
+    content = sample("log_units/lnav_access_log.0")
+    mined = mine(content.split("\n")[:-1])
+    severe = [e.first for e in mined.events if e.severe]
+    assert severe == [1]  # the 404; the two 200s are not errors

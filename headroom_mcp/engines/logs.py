@@ -184,12 +184,21 @@ def mine_text(content: str) -> tuple[list[str], Mined]:
 
 
 def _severe_rows(lines: list[str]) -> set[int]:
-    """Rows whose head carries an error level, found by one scan of the joined text."""
+    """Rows whose head carries an error level, or (an access log) a 4xx/5xx status after the
+    request line, found by one scan of the joined text."""
     joined = "\n".join(line[:200] for line in lines)
     starts = [0]
     for line in lines[:-1]:
         starts.append(starts[-1] + min(len(line), 200) + 1)
-    return {bisect.bisect_right(starts, m.start()) - 1 for m in SEVERE_LEVEL_RE.finditer(joined)}
+    rows = {bisect.bisect_right(starts, m.start()) - 1 for m in SEVERE_LEVEL_RE.finditer(joined)}
+    rows |= {bisect.bisect_right(starts, m.start()) - 1 for m in _HTTP_ERROR_RE.finditer(joined)}
+    return rows
+
+
+# An access log's request line and a 4xx/5xx status: the web server's own error level.
+_HTTP_ERROR_RE = re.compile(
+    r'"(?:GET|POST|PUT|DELETE|HEAD|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND) [^"\n]*" [45]\d\d '
+)
 
 
 def _query_events(lines: list[str], mined: Mined, query: str | None) -> list[int]:

@@ -18,6 +18,7 @@ from headroom_mcp.units import ERROR_TAGS, MAX_STRUCTURED_UNIT_CHARS, line_start
 
 NAME = "logs"
 RARE_TAGS = "unusual rare event events"
+MAX_EVENT_LINES = 200  # a longer "event" (longer than a deep Java trace) is cut into windows
 RARE_SHARE_OF_FAMILY = 0.1  # one-off templates are odd ones out only in a family mostly not
 
 
@@ -84,11 +85,16 @@ def log_event_units(content: str, starts: list[int]) -> list[Unit]:
     for template, count in mined.counts.items():
         if count <= RARE_TEMPLATE_MAX:
             in_rare[mined.family[template]] += count
-    units = []
+    units: list[Unit] = []
     for event in mined.events:
         start = starts[event.first]
         end = starts[event.last + 1] - 1 if event.last + 1 < len(starts) else len(content)
         if end <= start:
+            continue
+        if event.last - event.first >= MAX_EVENT_LINES:
+            # Not one event but text the miner could not cut (output with few log lines):
+            # windows, so that a question gets the lines that answer it, not all of them.
+            units += line_windows(content, starts, event.first, event.last, skip_blank=True)
             continue
         tags = []
         if event.severe or event.error_words:
