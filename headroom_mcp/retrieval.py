@@ -9,6 +9,9 @@ original order under `[headroom: location]` lines, as many as fit the budget, wi
 saying how many more match and how to page. Nothing matching is never an empty answer: the
 closest parts come back, marked as weak matches.
 
+A query that names a file path or a rule code (`lib/veo.ts`, `TS2345`) gets the parts holding
+it first, whatever else its words match: in a list of diagnostics every part says "error".
+
 Two things keep a large answer useful. Failure blocks that do not all fit whole come cut to
 their key lines (retrieval_blocks), so every matching failure is at least named. For a question
 about errors, an error line repeated with one dominant value comes once with a count line

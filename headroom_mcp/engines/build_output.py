@@ -4,6 +4,9 @@ Console logs of GitHub Actions, GitLab, Jenkins, Travis and Buildkite jobs, and 
 Maven, Gradle, npm, cargo, go and pytest runs, are mostly noise around one failure. Shown, in
 original order, by priority while the budget lasts:
 
+0. the compiler or linter diagnostics (diagnostics) whose file or rule code the query names
+   (`lib/veo.ts`, `TS2345`, `cast_possible_truncation`), else those whose message holds the
+   most of its words, headline first, then whole;
 1. the headline, chained causes and message of each distinct failure block (failure_blocks),
    blocks with the same signature shown once with a count, each distinct headline kept;
 2. summary and exit-status lines (`=== 1 failed ===`, `BUILD FAILURE`, `exit code 1`), then
@@ -19,6 +22,8 @@ Download and progress lines, `Compiling x v1`, passing tests and spinners are ne
 marker lines count them. ANSI codes are stripped from what is shown; a line redrawn with `\\r`
 is shown as the terminal left it. The default budget (no max_tokens) is DEFAULT_BUDGET_SHARE
 of the input's tokens, at least MIN_BUDGET_TOKENS and at most MAX_DEFAULT_BUDGET_TOKENS.
+When there are more diagnostics than the budget shows one by one, marker lines under the
+header count each file's errors and warnings and its most frequent rule codes.
 """
 
 from __future__ import annotations
