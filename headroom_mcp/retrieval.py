@@ -9,6 +9,9 @@ original order under `[headroom: location]` lines, as many as fit the budget, wi
 saying how many more match and how to page. Nothing matching is never an empty answer: the
 closest parts come back, marked as weak matches.
 
+A query that names a file path or a rule code (`lib/veo.ts`, `TS2345`) gets the parts holding
+it first, whatever else its words match: in a list of diagnostics every part says "error".
+
 Two things keep a large answer useful. Failure blocks that do not all fit whole come cut to
 their key lines (retrieval_blocks), so every matching failure is at least named. For a question
 about errors, an error line repeated with one dominant value comes once with a count line
@@ -58,6 +61,8 @@ class Found:
     searched: int = 0
     errors: frozenset[int] = frozenset()  # seqs of the units tagged as errors, for a
     # question about errors in general: shown ahead of keyword matches when they all fit
+    named: frozenset[int] = frozenset()  # seqs of the units holding a path or code the
+    # query names: shown first, none of them hidden as a repeat
 
 
 def _fuse(rankings: list[tuple[list[UnitHit], float]]) -> list[UnitHit]:
@@ -95,9 +100,34 @@ def find_parts(
         labels.append("embeddings")
     if rankings:
         how = " + ".join(labels) + (f" ({vector_note})" if vector_note != "embeddings" else "")
-        fused = _fuse(rankings)
-        return Found(_by_coverage(fused, plan, content, units), how, errors=errors)
+        fused = _by_coverage(_fuse(rankings), plan, content, units)
+        hits, named = _named_first(fused, plan, content, units)
+        how += " + the paths and codes it names" if named else ""
+        return Found(hits, how, errors=errors, named=named)
     return _weak(plan, content, vector_note, units)
+
+
+def _named_first(
+    hits: list[UnitHit], plan: QueryPlan, content: str, units: list[UnitHit]
+) -> tuple[list[UnitHit], frozenset[int]]:
+    """The units holding a file path or rule code the query names (`lib/veo.ts`, `TS2345`,
+    `cast_possible_truncation`) first, whether or not the words found them: in a list of
+    diagnostics every part says "error", the name says which. A name found in most units
+    (the one file of a single-file report) tells none apart and is not used."""
+    if not plan.names or not units:
+        return hits, frozenset()
+    texts = {u.seq: content[u.start : u.end] for u in units}
+    holding: set[int] = set()
+    for pattern in plan.names.patterns():
+        seqs = {seq for seq, text in texts.items() if pattern.search(text)}
+        if len(seqs) <= COMMON_SHARE * len(units):
+            holding |= seqs
+    if not holding:
+        return hits, frozenset()
+    ranked = [h for h in hits if h.seq in holding]
+    seen = {h.seq for h in ranked}
+    ranked += [u for u in units if u.seq in holding and u.seq not in seen]
+    return ranked + [h for h in hits if h.seq not in holding], frozenset(holding)
 
 
 COMMON_SHARE = 0.5  # a word in more than this share of the units tells them apart little
@@ -306,11 +336,13 @@ def _errors_first(
     return tagged + [c for c in candidates if c[0].seq not in errors]
 
 
-def _repeats_of(content: str, candidates: list[Candidate]) -> Repeats:
-    lines = [
+def _repeats_of(
+    content: str, candidates: list[Candidate], named: frozenset[int] = frozenset()
+) -> Repeats:
+    lines = [  # a line the query names by its path or code is shown, never counted away
         (index, start, content[start:end])
-        for index, (_hit, start, end, _family) in enumerate(candidates)
-        if "\n" not in content[start:end].strip()
+        for index, (hit, start, end, _family) in enumerate(candidates)
+        if "\n" not in content[start:end].strip() and hit.seq not in named
     ]
     return find_repeats(lines)
 
@@ -453,14 +485,18 @@ def matching_parts(
     as their key lines. A `strict` budget (the caller's max_tokens) holds the closing lines
     too; the default one is for the parts, and those lines may go a little past it."""
     candidates = _spread(content, found.hits)
+    if found.named:  # spread over kinds of failure after the parts the query names
+        candidates = [c for c in candidates if c[0].seq in found.named] + [
+            c for c in candidates if c[0].seq not in found.named
+        ]
     repeats = Repeats({}, frozenset())
     if errors_asked:
-        repeats = _repeats_of(content, candidates)
+        repeats = _repeats_of(content, candidates, found.named)
         if found.errors:
             reordered = _errors_first(content, candidates, found.errors, repeats, budget)
             if reordered is not candidates:
                 candidates = reordered
-                repeats = _repeats_of(content, candidates)
+                repeats = _repeats_of(content, candidates, found.named)
     trimming = _blocks_left_over(content, candidates[offset:], budget)
     whole_budget = int(WHOLE_SHARE * budget) if trimming else budget
     chosen = _choose_whole(

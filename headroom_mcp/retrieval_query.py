@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from headroom_mcp.engines.base import STOPWORDS
+from headroom_mcp.engines.query_names import NO_NAMES, Names, query_names
 
 _WORD_RE = re.compile(r"[A-Za-z0-9_]+(?:[.+-][A-Za-z0-9_]+)*")
 _PARTS_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -49,6 +50,7 @@ class QueryPlan:
     match: str
     errors: bool
     warnings: bool
+    names: Names = NO_NAMES  # file paths and rule codes, matched whole
 
     @property
     def only_intent(self) -> bool:
@@ -109,4 +111,5 @@ def plan_query(query: str) -> QueryPlan:
         match=match,
         errors=bool(_ERROR_INTENT_RE.search(query)),
         warnings=bool(_WARNING_INTENT_RE.search(query)),
+        names=query_names(query),
     )

@@ -4,6 +4,9 @@ Console logs of GitHub Actions, GitLab, Jenkins, Travis and Buildkite jobs, and 
 Maven, Gradle, npm, cargo, go and pytest runs, are mostly noise around one failure. Shown, in
 original order, by priority while the budget lasts:
 
+0. the compiler or linter diagnostics (diagnostics) whose file or rule code the query names
+   (`lib/veo.ts`, `TS2345`, `cast_possible_truncation`), else those whose message holds the
+   most of its words, headline first, then whole;
 1. the headline, chained causes and message of each distinct failure block (failure_blocks),
    blocks with the same signature shown once with a count, each distinct headline kept;
 2. summary and exit-status lines (`=== 1 failed ===`, `BUILD FAILURE`, `exit code 1`), then
@@ -19,6 +22,8 @@ Download and progress lines, `Compiling x v1`, passing tests and spinners are ne
 marker lines count them. ANSI codes are stripped from what is shown; a line redrawn with `\\r`
 is shown as the terminal left it. The default budget (no max_tokens) is DEFAULT_BUDGET_SHARE
 of the input's tokens, at least MIN_BUDGET_TOKENS and at most MAX_DEFAULT_BUDGET_TOKENS.
+When there are more diagnostics than the budget shows one by one, marker lines under the
+header count each file's errors and warnings and its most frequent rule codes.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from dataclasses import dataclass, field
 
 from headroom_mcp.engines import build_lines as bl
 from headroom_mcp.engines.base import MARKER_PREFIX, EngineResult, cut_long_line, query_terms
+from headroom_mcp.engines.diagnostics import Diagnostic, find_diagnostics, overview
 from headroom_mcp.engines.failure_blocks import (
     FailureBlock,
     find_failure_blocks,
@@ -49,6 +55,7 @@ from headroom_mcp.engines.failure_warnings import (
 )
 from headroom_mcp.engines.line_patterns import LinePattern
 from headroom_mcp.engines.log_lines import template_of
+from headroom_mcp.engines.query_names import Names, query_names
 from headroom_mcp.tokens import count_tokens, estimate_tokens
 
 DEFAULT_BUDGET_SHARE = 0.12
@@ -81,6 +88,7 @@ class Parsed:
     groups: dict[str, list[FailureBlock]] = field(default_factory=dict)
     warnings: list[Warning_] = field(default_factory=list)
     warning_groups: dict[str, list[Warning_]] = field(default_factory=dict)  # by message
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # compiler/linter, by file
 
 
 @functools.lru_cache(maxsize=1)
@@ -109,6 +117,8 @@ def parse(content: str) -> Parsed:
         parsed.groups.setdefault(block.signature, []).append(block)
     parsed.warnings = warnings
     parsed.warning_groups = group_warnings(warnings)
+    go_rows = {k for b in blocks if b.flavor == "go-vet" for k in range(b.first, b.last + 1)}
+    parsed.diagnostics = find_diagnostics(bodies, go_rows)
     return parsed
 
 
@@ -124,6 +134,7 @@ def compress_build_output(content: str, query: str | None, budget: int | None) -
     header = _header(p)
     if count_tokens(header) > HEADER_SHARE * limit:  # a tight cut: say what is there, briefly
         header = _header(p, brief=True)
+    header += _overview(p, limit)
     groups = _priorities(p, query)
     room = limit - count_tokens(header) - 1 - GAP_TOKENS  # the one gap marker of no rows
     keep = _select(p, groups, room)
@@ -194,6 +205,22 @@ def _header(p: Parsed, brief: bool = False) -> str:
     )
 
 
+OVERVIEW_SHARE = 0.12  # of the budget, at most, for the count of diagnostics by file
+
+
+def _overview(p: Parsed, limit: int) -> str:
+    """Lines under the header counting each file's errors, warnings and rule codes, when
+    there are more diagnostics than the budget shows one by one (more files when they fit)."""
+    if len(p.diagnostics) * 12 <= limit:  # a dozen tokens a diagnostic: all of them fit
+        return ""
+    for files in (12, 8, 5, 3):
+        lines = overview(p.diagnostics, files)
+        text = "".join("\n" + line for line in lines)
+        if count_tokens(text) <= OVERVIEW_SHARE * limit:
+            return text
+    return ""
+
+
 def _failing_steps(p: Parsed) -> list[bl.Step]:
     bad = {b.first for b in p.blocks} | set(p.failed)
     return [s for s in p.steps if any(s.first <= i <= s.last for i in bad)]
@@ -226,6 +253,9 @@ def _failed_tests(p: Parsed) -> list[int]:
 def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
     """Groups of rows in the order they earn their place (see the module docstring)."""
     order: list[list[int]] = []
+    named = _named_rows(p, query_names(query)) or _asked_rows(p, query)
+    order += [[i] for i in named]  # the query names their file or rule: they come first
+    order += _named_blocks(p, named)
     firsts = [members[0] for members in p.groups.values()]
     # A runner's list of failed tests (pytest's short summary: "FAILED path::test - message")
     # names every failure with its message in a line each: the densest answer, so first.
@@ -339,12 +369,55 @@ def _distinct(p: Parsed, rows: Iterable[int]) -> list[int]:
     return out
 
 
-def _query_rows(p: Parsed, query: str | None) -> list[int]:
-    terms = set(query_terms(query))
-    if not terms:
+MAX_NAMED = 60  # diagnostics shown first because the query names their file or rule
+
+
+def _named_rows(p: Parsed, names: Names) -> list[int]:
+    """The rows of the diagnostics whose file or rule code the query names."""
+    if not names:
+        return []
+    rows = [d.row for d in p.diagnostics if names.names_file(d.file) or names.names_code(d.code)]
+    return rows[:MAX_NAMED]
+
+
+MIN_ASKED_WORDS = 2
+_SEVERITY_WORDS = frozenset("error errors warning warnings fail failed failure failures".split())
+
+
+def _asked_rows(p: Parsed, query: str | None) -> list[int]:
+    """The diagnostics whose message holds the most words of the query (at least
+    MIN_ASKED_WORDS): "which casts may wrap around the value" asks for the ones that say so."""
+    terms = set(query_terms(query)) - _SEVERITY_WORDS  # every diagnostic says those
+    if not terms or not p.diagnostics:
         return []
     scored = [
-        (len(terms.intersection(_WORD_RE.findall(t.lower()))), i)
+        (len(terms.intersection(_WORD_RE.findall(p.texts[d.row].lower()))), d.row)
+        for d in p.diagnostics
+    ]
+    best = max(n for n, _ in scored)
+    if best < MIN_ASKED_WORDS:
+        return []
+    return [row for n, row in scored if n == best][:MAX_NAMED]
+
+
+def _named_blocks(p: Parsed, rows: list[int]) -> list[list[int]]:
+    """The whole failure block or warning (place, excerpt, notes) of each named row."""
+    spans = [(b.first, b.last) for b in p.blocks] + [(w.first, w.last) for w in p.warnings]
+    out = []
+    for row in rows:
+        span = next(((first, last) for first, last in spans if first <= row <= last), None)
+        if span is not None and span[1] > span[0]:
+            out.append(list(range(span[0], span[1] + 1)))
+    return out
+
+
+def _query_rows(p: Parsed, query: str | None) -> list[int]:
+    terms = set(query_terms(query))
+    names = query_names(query)
+    if not terms and not names:
+        return []
+    scored = [  # a path or code the query names counts as much as three of its words
+        (len(terms.intersection(_WORD_RE.findall(t.lower()))) + 3 * names.in_text(t), i)
         for i, t in enumerate(p.texts)
         if p.noise[i] is None
     ]
