@@ -105,3 +105,27 @@ def test_indentation_gives_each_line_its_headers():
     assert shape.ancestors(4) == []
     assert shape.block_below(0, 10) == [1, 2, 3]
     assert shape.block_below(1, 10) == [2]
+
+
+def test_colour_codes_are_left_out_of_what_is_shown():
+    lines = [f"\x1b[32m+\x1b[0m create resource number {i}" for i in range(400)]
+    result = compress_text("\n".join(lines) + "\n", "resource number 7", 200)
+    assert "\x1b" not in result.text
+    assert "+ create resource number 7" in result.text.split("\n")
+    assert "text:ansi-stripped" in result.transforms
+
+
+def test_a_name_with_digits_is_its_own_shape_and_a_number_with_its_unit_is_not():
+    shapes = text_shape(
+        [
+            'node_md_disks{device="md4",state="failed"} 1',
+            'node_md_disks{device="md11",state="failed"} 2',
+            "Sending build context to Docker daemon 1.671 MB",
+            "Sending build context to Docker daemon 1.114 MB",
+            'create_duration = "10s"',
+            'create_duration = "2s"',
+        ]
+    ).shapes
+    assert shapes[0] != shapes[1]
+    assert shapes[2] == shapes[3]
+    assert shapes[4] == shapes[5]

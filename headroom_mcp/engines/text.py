@@ -19,6 +19,7 @@ from headroom_mcp.engines.base import (
     omission_line,
     query_terms,
 )
+from headroom_mcp.engines.failure_blocks import strip_ansi
 from headroom_mcp.engines.text_structure import TextShape, line_stems, query_stems, text_shape
 from headroom_mcp.tokens import count_tokens, estimate_tokens
 
@@ -242,6 +243,10 @@ def compress_text(content: str, query: str | None, budget: int | None) -> Engine
     if lines and lines[-1] == "":
         lines.pop()
     lines = [line.rstrip("\r") for line in lines]
+    notes: tuple[str, ...] = ()
+    if "\x1b" in content:  # colours cost tokens and say nothing; the original keeps them
+        lines = [strip_ansi(line) for line in lines]
+        notes = ("text:ansi-stripped",)
     limit = budget if budget is not None else default_budget(estimate_tokens(content))
     chosen = select_lines(lines, query, limit)
     if len(chosen) == len(lines) and all(len(line) <= MAX_LINE_CHARS for line in lines):
@@ -253,6 +258,6 @@ def compress_text(content: str, query: str | None, budget: int | None) -> Engine
     omitted = len(lines) - shown
     return EngineResult(
         text,
-        (f"text:lines:{shown}/{len(lines)}",),
+        (f"text:lines:{shown}/{len(lines)}", *notes),
         omitted=f"{omitted} of {len(lines)} lines omitted" if omitted else "long lines cut",
     )

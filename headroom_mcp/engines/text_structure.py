@@ -20,7 +20,9 @@ from headroom_mcp.engines.json_query import stem
 from headroom_mcp.engines.select_budget import identifier_words
 
 TAB_WIDTH = 4
-_DIGITS_RE = re.compile(r"\d+")
+# a number standing alone (a count, a time, a size with its unit: 10s, 2MB), not part of a
+# name such as md11 or v2
+_NUMBER_RE = re.compile(r"(?<![A-Za-z_\d])\d+(?:[.,:]\d+)*(?:[A-Za-z]{1,3})?(?![A-Za-z_\d])")
 _RULE_RE = re.compile(r"^[\s\-=+|_~*#.:]+$")
 _HEX_RE = re.compile(r"\b0x[0-9a-fA-F]+\b|\b[0-9a-f]{12,}\b")
 
@@ -28,7 +30,7 @@ _HEX_RE = re.compile(r"\b0x[0-9a-fA-F]+\b|\b[0-9a-f]{12,}\b")
 @dataclass(frozen=True)
 class TextShape:
     """Per line: indentation (None for blank lines), parent row (None at the top level) and a
-    shape key (digits and hex masked, blanks squeezed)."""
+    shape key (numbers standing alone and hex masked, blanks squeezed: `md11` stays)."""
 
     indents: list[int | None]
     parents: list[int | None]
@@ -99,7 +101,7 @@ def text_shape(lines: list[str]) -> TextShape:
 
 
 def _shape_of(line: str) -> str:
-    return " ".join(_DIGITS_RE.sub("0", _HEX_RE.sub("h", line)).split())
+    return " ".join(_NUMBER_RE.sub("0", _HEX_RE.sub("h", line)).split())
 
 
 def line_stems(line: str) -> set[str]:
