@@ -141,3 +141,16 @@ def test_plain_log_text_has_no_blocks_and_is_scanned_fast():
 
 def test_strip_ansi_removes_colours_and_keeps_text():
     assert strip_ansi("\x1b[31mFAIL\x1b[0m \x1b[1mtest_x\x1b[22m") == "FAIL test_x"
+
+
+def test_coverage_totals_are_summary_lines():
+    # `coverage report` as nedbat/coveragepy's doc/commands/cmd_report.rst shows it.
+    lines = [
+        "Name                      Stmts   Miss  Cover",
+        "---------------------------------------------",
+        "my_program.py                20      4    80%",
+        "my_module.py                 15      2    86%",
+        "---------------------------------------------",
+        "TOTAL                        91     12    87%",
+    ]
+    assert summary_lines(lines) == [5]

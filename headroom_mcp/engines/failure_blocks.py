@@ -326,6 +326,8 @@ SUMMARY_RE = re.compile(
     r"|^There (was|were) \d+ (failures?|errors?|warnings?|risky tests?|skipped tests?):$"
     r"|^Failing Scenarios:$|^cucumber \S+\.feature:\d+|^\d+ scenarios? \(.*\b(failed|passed)\b"
     r"|^\d+ steps? \(.*\b(failed|passed|skipped)\b"
+    # coverage totals: coverage.py's TOTAL row, istanbul's `All files` row, lcov's summary
+    r"|^TOTAL\s+\d+\s+\d+.*\d+(\.\d+)?%$|^All files\s*\|\s*[\d.]+|^\s*lines\.+: [\d.]+%"
     # LeakSanitizer's total (its other SUMMARY lines restate a report's headline)
     r"|^SUMMARY: \w+Sanitizer: \d+ byte\(s\) leaked in "
 )  # every alternative anchored: tried with match(), not at every position of the line
