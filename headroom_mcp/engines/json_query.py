@@ -11,6 +11,7 @@ event stream, where "run" or "test" is in every other event, a term must be in o
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -29,6 +30,7 @@ MIN_NAME_CHARS = 3
 _NAME_PARTS_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
+@functools.lru_cache(maxsize=65536)  # words repeat line after line
 def stem(word: str) -> str:
     """A crude stem: plural, -ed/-ing and a final e dropped (issues, issue -> issu)."""
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):

@@ -52,6 +52,9 @@ def _query_scores(lines: list[str], terms: list[str]) -> dict[int, float]:
     hits: dict[int, set[str]] = {}
     df: Counter[str] = Counter()
     for i, line in enumerate(lines):
+        lowered = line.lower()
+        if not any(term in lowered for term in wanted):
+            continue  # (a stem is the head of its word: a line without the text has no match)
         found = wanted.intersection(line_stems(line))
         if found:
             hits[i] = found
@@ -123,14 +126,14 @@ REPEATS_SHOWN = 2  # lines of one shape (numbers aside) shown before the others 
 def select_lines(lines: list[str], query: str | None, budget: int) -> list[int]:
     """Line indexes in priority order, chosen until the token budget is spent.
 
-    In order: the head and tail; lines matching the query strongly, best first and one of
-    each shape before any repeat, each with the headers above it (its indentation ancestors)
-    and the first lines of the block it opens (a query's result rows), else with its headers
-    alone; the weaker matches with their headers, then their blocks; distinct error lines
-    with their headers, then their blocks; the outline (the least indented lines) when the
-    text nests; then the repeats. Each line's cost
-    includes the omission marker it may open, so the rendered text lands near the budget;
-    `compress_text` trims the last few if the estimate was short.
+    In order: the head and tail; lines matching the query strongly, best first and
+    REPEATS_SHOWN of each shape before any repeat, each with the headers above it (its
+    indentation ancestors) and the first lines of the block it opens (a query's result rows),
+    else with its headers alone; the weaker matches with their headers, then their blocks;
+    distinct error lines with their headers, then their blocks; the outline (the least
+    indented lines) when the text nests; then the repeats. Each line's cost includes the
+    omission marker it may open, so the rendered text lands near the budget; `compress_text`
+    trims the last few if the estimate was short.
     """
     n = len(lines)
     shape = text_shape(lines)
@@ -157,10 +160,13 @@ def select_lines(lines: list[str], query: str | None, budget: int) -> list[int]:
     chosen: list[int] = []
     taken: set[int] = set()
     spent = GAP_MARKER_TOKENS
+    line_cost: dict[int, int] = {}
     for group in groups:
+        if budget - spent < MIN_LINE_COST:
+            break  # full: no line fits any more
         for part in (group, group[:1]):  # the whole group, else its first line alone
             rows = [i for i in dict.fromkeys(part) if i not in taken]
-            cost = _cost(lines, rows, taken)
+            cost = _cost(lines, rows, taken, line_cost)
             if rows and spent + cost <= budget:
                 chosen += rows
                 taken.update(rows)
@@ -169,15 +175,21 @@ def select_lines(lines: list[str], query: str | None, budget: int) -> list[int]:
     return chosen
 
 
-def _cost(lines: list[str], rows: list[int], taken: set[int]) -> int:
-    """Tokens the rows add: their text, and a gap marker for each that opens a new run."""
+MIN_LINE_COST = 2  # a one-token line and its line break
+
+
+def _cost(lines: list[str], rows: list[int], taken: set[int], line_cost: dict[int, int]) -> int:
+    """Tokens the rows add: their text, and a gap marker for each that opens a new run
+    (`line_cost` remembers each line's count: a header comes up with every line under it)."""
     cost = 0
-    near = set(taken)
+    added: set[int] = set()
     for i in sorted(rows):
-        cost += count_tokens(cut_long_line(lines[i])) + 1
-        if i - 1 not in near:
+        if i not in line_cost:
+            line_cost[i] = count_tokens(cut_long_line(lines[i])) + 1
+        cost += line_cost[i]
+        if i - 1 not in taken and i - 1 not in added:
             cost += GAP_MARKER_TOKENS
-        near.add(i)
+        added.add(i)
     return cost
 
 

@@ -49,10 +49,9 @@ class TextShape:
     def block_below(self, row: int, limit: int, stops: Set[int] = frozenset()) -> list[int]:
         """The first `limit` rows of the block `row` opens: the more indented lines right
         under it (blank lines and rules such as psql's `-----` inside the block skipped over);
-        when the next line is not deeper,
-        the rest of its paragraph (a psql query's result table, a header's list), up to a
-        blank line, a line of the same shape as `row` (the next entry of a list) or one of
-        `stops` (a line that is an entry of its own)."""
+        when the next line is not deeper, the rest of its paragraph (a psql query's result
+        table, a header's list), up to a blank line, a line of the same shape as `row` (the
+        next entry of a list) or one of `stops` (a line that is an entry of its own)."""
         own = self.indents[row]
         if own is None or row + 1 >= len(self.indents):
             return []
