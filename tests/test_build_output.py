@@ -163,3 +163,13 @@ def test_a_tight_cut_gets_a_brief_header_and_a_default_one_the_full_header():
     assert tight == "[headroom build: 24 lines, 3 failure blocks (3 distinct: elixir x3)]"
     default = compress_build_output(read(DATA / "build" / "go_test_panic.log"), None, None)
     assert "Shown: failures, failing step" in default.text.split("\n")[0]
+
+
+def test_a_service_logs_error_lines_rank_with_the_failures_messages():
+    # lager's `[critical]` line names the root cause the crash reports below it only imply.
+    content = read(DATA / "service_logs" / "antidote_lager.log")
+    text = compress_build_output(content, None, None).text
+    assert (
+        "2016-10-07 21:52:35.244 [critical] <0.521.0>@riak_core_ring_manager:reload_ring:355 "
+        'Failed to load ring file: "no such file or directory"'
+    ) in text.split("\n")

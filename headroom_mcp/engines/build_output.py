@@ -286,6 +286,8 @@ def _priorities(p: Parsed, query: str | None) -> list[list[int]]:
     heads = [len(headline_rows(p.texts, b)) for b in firsts]
     order += [rows[:n] for rows, n in zip(ranked, heads, strict=True)]  # every chain
     order += [[b.message] for b in firsts if b.message is not None]
+    if _is_service_log(p):  # its error-level lines are the story, not CI noise
+        order += [[i] for i in _error_rows(p)]
     summaries = _distinct(p, reversed(p.summaries))[:MAX_SUMMARY_LINES]
     order += [[i] for i in summaries[:FIRST_SUMMARIES]]  # short, and say what happened
     # Then where each failure happened: the frame of the user's own code nearest the error
@@ -423,6 +425,20 @@ def _query_rows(p: Parsed, query: str | None) -> list[int]:
     ]
     ranked = sorted(((-n, i) for n, i in scored if n), key=lambda x: x)
     return _distinct(p, (i for _, i in ranked))[:MAX_QUERY_LINES]
+
+
+SERVICE_LOG_SHARE = 0.5  # of non-blank lines with a timestamp prefix, in a log with no steps
+
+
+def _is_service_log(p: Parsed) -> bool:
+    """A service's log routed here for its traces (no CI steps; most lines start with a
+    timestamp): its error-level lines rank with the failures' messages, where a CI log's
+    generic `[ERROR]` lines (Maven prefixes every line of a failure with it) wait."""
+    if p.steps:
+        return False
+    rows = [i for i, text in enumerate(p.texts) if text.strip()]
+    stamped = sum(1 for i in rows if len(p.bodies[i]) < len(p.texts[i]))
+    return bool(rows) and stamped >= SERVICE_LOG_SHARE * len(rows)
 
 
 def _error_rows(p: Parsed) -> list[int]:
