@@ -129,3 +129,13 @@ def test_a_name_with_digits_is_its_own_shape_and_a_number_with_its_unit_is_not()
     assert shapes[0] != shapes[1]
     assert shapes[2] == shapes[3]
     assert shapes[4] == shapes[5]
+
+
+def test_in_a_list_of_records_a_matching_line_comes_with_its_record_head_and_title():
+    # `git log --stat`: a line deep in a commit message is placed by its `commit` line and
+    # its subject, whatever lies between them.
+    content = sample("plain_text/hiredis_git_log_stat.txt")
+    text = compress_text(content, "which commit says BoringSSL rejects a zero length", 400).text
+    shown = text.split("\n")
+    assert "commit 84659af127c2d902725e106401db5490b2769e2e" in shown
+    assert "    Fix verify_name DNS names on BoringSSL" in shown

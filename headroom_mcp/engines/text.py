@@ -148,12 +148,12 @@ def select_lines(lines: list[str], query: str | None, budget: int) -> list[int]:
     weak = [i for i in distinct if scores[i] < STRONG_SHARE * best]
     entries = {i for i in ranked if scores[i] >= STRONG_SHARE * best}  # end a paragraph
     for i in strong:  # each with its headers and what answers it, else with its headers
-        with_headers = [i, *shape.ancestors(i)]
+        with_headers = [i, *_headers(shape, i)]
         groups.append([*with_headers, *shape.block_below(i, CONTEXT_BELOW, entries)])
         groups.append(with_headers)
-    groups += [[i, *shape.ancestors(i)] for i in weak]
+    groups += [[i, *_headers(shape, i)] for i in weak]
     groups += [shape.block_below(i, CONTEXT_BELOW, entries) for i in weak]
-    groups += [[i, *shape.ancestors(i)] for i in errors]
+    groups += [[i, *_headers(shape, i)] for i in errors]
     groups += [shape.block_below(i, CONTEXT_BELOW, entries) for i in errors]
     groups += [[i] for i in _outline(shape)]
     groups += [[i] for i in repeats]
@@ -176,6 +176,16 @@ def select_lines(lines: list[str], query: str | None, budget: int) -> list[int]:
 
 
 MIN_LINE_COST = 2  # a one-token line and its line break
+
+
+def _headers(shape: TextShape, row: int) -> list[int]:
+    """The lines that say where `row` is: its indentation ancestors and, in a list of
+    records, the line opening its record and the record's title."""
+    head = shape.record_head(row)
+    if head is None:
+        return shape.ancestors(row)
+    title = shape.record_title(head, row)
+    return [*shape.ancestors(row), head, *([title] if title is not None else [])]
 
 
 def _cost(lines: list[str], rows: list[int], taken: set[int], line_cost: dict[int, int]) -> int:

@@ -12,9 +12,10 @@ in their numbers count as one.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from headroom_mcp.engines.json_query import stem
 from headroom_mcp.engines.select_budget import identifier_words
@@ -36,6 +37,25 @@ class TextShape:
     parents: list[int | None]
     shapes: list[str]
     rules: frozenset[int]  # rows of punctuation only (`-----+----`): they end no block
+    heads: list[int] = field(default_factory=list)  # rows that open a record, in order
+
+    def record_head(self, row: int) -> int | None:
+        """The row opening the record `row` is in (`commit 3f2a…` above a commit's subject
+        and stats), when the text is a list of records and it is near enough."""
+        k = bisect.bisect_right(self.heads, row) - 1
+        if k < 0 or row - self.heads[k] > MAX_RECORD_LINES or self.heads[k] == row:
+            return None
+        return self.heads[k]
+
+    def record_title(self, head: int, before: int) -> int | None:
+        """The first line of the record `head` opens that is indented deeper (a commit's
+        subject under its `commit`, `Author:` and `Date:` lines), if it comes before row
+        `before`; else None."""
+        for k in range(head + 1, before):
+            indent = self.indents[k]
+            if indent is not None and indent > 0:
+                return k
+        return None
 
     def ancestors(self, row: int, limit: int = 6) -> list[int]:
         """The rows of the headers above `row`, nearest first."""
@@ -96,7 +116,30 @@ def text_shape(lines: list[str]) -> TextShape:
         stack.append((indent, row))
     shapes = [_shape_of(line) for line in lines]
     rules = frozenset(i for i, line in enumerate(lines) if line.strip() and _RULE_RE.match(line))
-    return TextShape(indents, parents, shapes, rules)
+    return TextShape(indents, parents, shapes, rules, _record_heads(lines, indents))
+
+
+MAX_RECORD_LINES = 60  # a record head further above a line than this does not name it
+MIN_RECORDS = 4
+MIN_RECORD_GAP = 3  # lines per record on average: log lines, one per line, are not records
+
+
+def _record_heads(lines: list[str], indents: list[int | None]) -> list[int]:
+    """The rows opening records, when the text is a list of them: the first word of a
+    top-level line that comes back at least MIN_RECORDS times, records several lines apart,
+    and of those words the one seen first (`commit` before `Author:` and `Date:` in `git
+    log`, psql's `-[ RECORD 1 ]-`, MySQL's `*** 1. row ***`)."""
+    rows_of: dict[str, list[int]] = {}
+    for row, (line, indent) in enumerate(zip(lines, indents, strict=True)):
+        if indent == 0:
+            word = line.split(None, 1)[0]
+            rows_of.setdefault(_NUMBER_RE.sub("0", word), []).append(row)
+    candidates = [
+        rows
+        for rows in rows_of.values()
+        if len(rows) >= MIN_RECORDS and (rows[-1] - rows[0]) >= MIN_RECORD_GAP * (len(rows) - 1)
+    ]
+    return min(candidates, key=lambda rows: rows[0]) if candidates else []
 
 
 def _shape_of(line: str) -> str:
