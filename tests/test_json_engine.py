@@ -143,3 +143,12 @@ def test_a_big_record_is_retrievable_field_by_field():
     back = retrieve(result.hash, query="lxml version")
     assert '"==6.1.1"' in back.content
     assert back.returned_tokens < 400  # the version, not the 130 hashes around it
+
+
+def test_the_fields_line_of_wide_records_names_the_first_fields_and_counts_the_rest():
+    from headroom_mcp.engines.json_shape import MAX_SCHEMA_FIELDS, schema_line
+
+    records = [{f"counter_{k}": k for k in range(MAX_SCHEMA_FIELDS + 51)} for _ in range(3)]
+    line = schema_line(records)
+    assert line.startswith("counter_0:int, counter_1:int")
+    assert line.endswith(", +51 more")

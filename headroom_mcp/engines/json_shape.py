@@ -83,7 +83,8 @@ def _type_name(value: Any) -> str:
 def schema_line(records: list[Any], skip: Callable[[str, Any], bool] | None = None) -> str:
     """Field names in first-seen order with their types, e.g. `Title:str, Budget:int|null`.
 
-    Fields for which `skip(key, value)` is true are left out.
+    Fields for which `skip(key, value)` is true are left out; past MAX_SCHEMA_FIELDS the
+    line counts the rest.
     """
     types: dict[str, dict[str, None]] = {}
     for record in records:
@@ -92,7 +93,13 @@ def schema_line(records: list[Any], skip: Callable[[str, Any], bool] | None = No
                 if skip is not None and skip(str(key), value):
                     continue
                 types.setdefault(str(key), {}).setdefault(_type_name(value), None)
-    return ", ".join(f"{key}:{'|'.join(kinds)}" for key, kinds in types.items())
+    shown = [f"{key}:{'|'.join(kinds)}" for key, kinds in types.items()]
+    if len(shown) > MAX_SCHEMA_FIELDS:  # a stats object's 75 counters: the records show them
+        shown = [*shown[:MAX_SCHEMA_FIELDS], f"+{len(shown) - MAX_SCHEMA_FIELDS} more"]
+    return ", ".join(shown)
+
+
+MAX_SCHEMA_FIELDS = 24
 
 
 @dataclass(frozen=True)
