@@ -106,7 +106,7 @@ def _counter() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="headroom-count")
 
 
-ESTIMATE_SAMPLE_CHARS = 32_000
+ESTIMATE_SAMPLE_CHARS = 8_000  # three of these size a budget to within a few percent
 
 
 def estimate_tokens(text: str) -> int:
