@@ -152,5 +152,7 @@ def test_coverage_totals_are_summary_lines():
         "my_module.py                 15      2    86%",
         "---------------------------------------------",
         "TOTAL                        91     12    87%",
+        # the verdict line pytest-cov prints under --cov-fail-under
+        "FAIL Required test coverage of 90% not reached. Total coverage: 87.00%",
     ]
-    assert summary_lines(lines) == [5]
+    assert summary_lines(lines) == [5, 6]

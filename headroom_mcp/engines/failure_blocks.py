@@ -328,6 +328,9 @@ SUMMARY_RE = re.compile(
     r"|^\d+ steps? \(.*\b(failed|passed|skipped)\b"
     # coverage totals: coverage.py's TOTAL row, istanbul's `All files` row, lcov's summary
     r"|^TOTAL\s+\d+\s+\d+.*\d+(\.\d+)?%$|^All files\s*\|\s*[\d.]+|^\s*lines\.+: [\d.]+%"
+    # coverage verdicts: pytest-cov's --cov-fail-under, jest's coverageThreshold
+    r"|^(FAIL )?Required test coverage of [\d.]+% (not )?reached"
+    r"|coverage threshold for \w+ .*not met"
     # LeakSanitizer's total (its other SUMMARY lines restate a report's headline)
     r"|^SUMMARY: \w+Sanitizer: \d+ byte\(s\) leaked in "
 )  # every alternative anchored: tried with match(), not at every position of the line

@@ -131,9 +131,9 @@ def _record_heads(lines: list[str], indents: list[int | None]) -> list[int]:
     log`, psql's `-[ RECORD 1 ]-`, MySQL's `*** 1. row ***`)."""
     rows_of: dict[str, list[int]] = {}
     for row, (line, indent) in enumerate(zip(lines, indents, strict=True)):
-        if indent == 0:
-            word = line.split(None, 1)[0]
-            rows_of.setdefault(_NUMBER_RE.sub("0", word), []).append(row)
+        words = line.split(None, 1) if indent == 0 else []
+        if words:  # (a line of other white space, `\x0b` or U+3000, has none)
+            rows_of.setdefault(_NUMBER_RE.sub("0", words[0]), []).append(row)
     candidates = [
         rows
         for rows in rows_of.values()
