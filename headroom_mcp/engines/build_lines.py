@@ -79,12 +79,13 @@ FAILED_STEP_RE = re.compile(
     r"|^\U0001f6a8 Error: |^\^\^\^ \+\+\+$"  # Buildkite: the failed command, and the
     # `^^^ +++` that re-opens the section it failed in
 )
+FAILED_TEST_MARKS = "\u2715\u2716\u00d7\u2717"  # the crosses runners print before a failed test
 ERROR_LINE_RE = LinePattern(
     r"##\[error\]|^\[ERROR\]|^(error|ERROR|fatal|FATAL|Error)(\[\w+\])?: |^E: |\bFAILED\b"
     r"|^FAIL\b|npm ERR!|^npm error |\bException\b|\bTraceback\b|\bpanic: |^(ERRO|FATA)\[\d+\]"
     r"|^.{0,80}?\b(ERROR|FATAL|CRITICAL|SEVERE)\b"  # a log line's level after its timestamp
     r"|^\[(error|crit|critical|alert|emerg|emergency|fatal)\] "  # lager, Apache: `[error] `
-    r"|^\s*[\u2715\u2716\u00d7\u2717] |^\s*\u25cf "  # jest/vitest/mocha: ✕ failed test, ● report
+    rf"|^\s*[{FAILED_TEST_MARKS}] |^\s*\u25cf "  # jest/vitest/mocha: ✕ failed test, ● report
     r"|\s\((?:[A-Z]\w*::)*[A-Z]\w*(?:Error|Exception)\)$"  # Ruby's "message (NoMethodError)"
 )
 

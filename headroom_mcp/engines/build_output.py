@@ -228,7 +228,7 @@ def _failing_steps(p: Parsed) -> list[bl.Step]:
 
 _FAILED_ENTRY_RE = re.compile(r"^(FAILED|ERROR) \S")
 # jest, vitest and mocha list each test of a file under it, a failed one after a cross
-_FAILED_TEST_RE = re.compile(r"^\s*[\u2715\u2716\u00d7\u2717] \S")
+_FAILED_TEST_RE = re.compile(rf"^\s*[{bl.FAILED_TEST_MARKS}] \S")
 MAX_FAILED_TESTS = 60
 FAILURE_LIST_SHARE = 0.6
 LIST_OVERHEAD_TOKENS = 300  # the header and the first headlines beside a failure list
